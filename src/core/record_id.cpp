@@ -1,0 +1,68 @@
+// RecordId: 15/18-character Salesforce ids and their case-safe checksum.
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include <sfrewind/types.hpp>
+
+namespace sfrewind {
+namespace {
+
+constexpr std::string_view kSuffixAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+bool is_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 40)) {
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  if (text.size() > 40) out += "...";
+  return out;
+}
+
+}  // namespace
+
+std::string RecordId::checksum(std::string_view id15) {
+  std::string suffix;
+  for (std::size_t chunk = 0; chunk < 3; ++chunk) {
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < 5; ++i) {
+      char c = id15[chunk * 5 + i];
+      if (c >= 'A' && c <= 'Z') bits |= 1u << i;
+    }
+    suffix += kSuffixAlphabet[bits];
+  }
+  return suffix;
+}
+
+Result<RecordId> RecordId::parse(std::string_view text) {
+  if (text.size() != 15 && text.size() != 18) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("invalid record id '{}': expected 15 or 18 characters, got {}",
+                                  printable(text), text.size()));
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!is_alnum(text[i])) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("invalid record id '{}': character {} is not a letter or digit",
+                                    printable(text), i + 1));
+    }
+  }
+  std::string id(text.substr(0, 15));
+  std::string suffix = checksum(id);
+  if (text.size() == 18) {
+    std::string given(text.substr(15));
+    for (char& c : given) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (given != suffix) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("invalid record id '{}': checksum suffix '{}' should be '{}'",
+                                    printable(text), text.substr(15), suffix));
+    }
+  }
+  return RecordId(id + suffix);
+}
+
+}  // namespace sfrewind
