@@ -35,7 +35,7 @@ TEST_SUITE("core") {
     }
   }
 
-  TEST_CASE("times format back to Salesforce, ISO, SOQL and HTTP forms") {
+  TEST_CASE("times format back to Salesforce and ISO and SOQL and HTTP forms") {
     Timestamp t(kT + 5);
     CHECK(t.to_salesforce() == "2026-03-10T12:34:56.005+0000");
     CHECK(t.to_iso() == "2026-03-10T12:34:56.005Z");

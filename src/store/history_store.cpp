@@ -1,0 +1,217 @@
+// Store: history rows (the public `history` table) and sync state.
+#include <fmt/format.h>
+
+#include <sfrewind/store/store.hpp>
+
+#include "store/store_impl.hpp"
+
+namespace sfrewind {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
+    "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (org_id, history_id) DO NOTHING";
+constexpr std::string_view kUpdateDeleted =
+    "UPDATE history SET is_deleted = ?3, vanished = 0 WHERE org_id = ?1 AND history_id = ?2 "
+    "AND (is_deleted != ?3 OR vanished != 0)";
+
+Status bind_row(store::Statement& st, const HistoryRow& r, const std::string& history_object,
+                const std::string& now) {
+  Status s;
+  if (!(s = st.bind(1, r.org_id)) || !(s = st.bind(2, r.history_id)) ||
+      !(s = st.bind(3, r.sobject)) || !(s = st.bind(4, r.record_id)) ||
+      !(s = st.bind(5, r.field))) {
+    return s;
+  }
+  if (r.data_type.empty() ? !(s = st.bind_null(6)) : !(s = st.bind(6, r.data_type))) return s;
+  if (!(s = st.bind_optional(7, r.old_value)) || !(s = st.bind_optional(8, r.new_value)) ||
+      !(s = st.bind(9, r.changed_by)) || !(s = st.bind(10, r.changed_at.to_iso())) ||
+      !(s = st.bind(11, std::int64_t{r.is_deleted})) || !(s = st.bind(12, history_object)) ||
+      !(s = st.bind(13, now))) {
+    return s;
+  }
+  return ok();
+}
+
+// Inserts one row; returns true when it was new.
+Result<bool> insert_one(Store::Impl& impl, const HistoryRow& r, const std::string& history_object,
+                        const std::string& now) {
+  auto ins = impl.statement(kInsert);
+  if (!ins) return ins.error();
+  if (auto s = bind_row(**ins, r, history_object, now); !s) return s.error();
+  if (auto s = (*ins)->exec(); !s) return s.error();
+  if (sqlite3_changes(impl.db.get()) == 1) return true;
+  auto upd = impl.statement(kUpdateDeleted);
+  if (!upd) return upd.error();
+  (void)(*upd)->bind(1, r.org_id);
+  (void)(*upd)->bind(2, r.history_id);
+  (void)(*upd)->bind(3, std::int64_t{r.is_deleted});
+  if (auto s = (*upd)->exec(); !s) return s.error();
+  return false;
+}
+
+std::string history_select(const HistoryFilter& f, std::vector<std::string>& args) {
+  std::string sql =
+      "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
+      "new_value, changed_by, changed_at, is_deleted, history_object, vanished FROM history "
+      "WHERE org_id = ?1";
+  args.push_back(f.org_id);
+  auto add = [&](std::string_view clause, const std::string& value) {
+    args.push_back(value);
+    sql += fmt::format(" AND {} ?{}", clause, args.size());
+  };
+  if (!f.sobject.empty()) add("sobject =", f.sobject);
+  if (!f.field.empty()) add("field =", f.field);
+  if (!f.record_id.empty()) add("record_id =", f.record_id);
+  if (f.from) add("changed_at >=", f.from->to_iso());
+  if (f.to) add("changed_at <", f.to->to_iso());
+  if (!f.users.empty()) {
+    sql += " AND changed_by IN (";
+    for (std::size_t i = 0; i < f.users.size(); ++i) {
+      args.push_back(f.users[i]);
+      sql += fmt::format("{}?{}", i ? ", " : "", args.size());
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY record_id, field, changed_at, history_id";
+  return sql;
+}
+
+StoredHistoryRow read_row(const store::Statement& st) {
+  StoredHistoryRow out;
+  HistoryRow& r = out.row;
+  r.org_id = st.column_text(0);
+  r.history_id = st.column_text(1);
+  r.sobject = st.column_text(2);
+  r.record_id = st.column_text(3);
+  r.field = st.column_text(4);
+  r.data_type = st.column_text(5);
+  r.old_value = st.column_optional(6);
+  r.new_value = st.column_optional(7);
+  r.changed_by = st.column_text(8);
+  r.changed_at = Timestamp::parse(st.column_text(9)).value_or(Timestamp());
+  r.is_deleted = st.column_int(10) != 0;
+  out.history_object = st.column_text(11);
+  out.vanished = st.column_int(12) != 0;
+  return out;
+}
+
+}  // namespace
+
+Result<InsertStats> Store::insert_history(const std::string& history_object,
+                                          std::span<const HistoryRow> rows) {
+  InsertStats stats;
+  if (rows.empty()) return stats;
+  auto tx = store::Transaction::begin(impl_->db);
+  if (!tx) return tx.error();
+  const std::string now = store_now();
+  for (const HistoryRow& r : rows) {
+    auto fresh = insert_one(*impl_, r, history_object, now);
+    if (!fresh) return with_context(fresh.error(), "insert history");
+    ++(*fresh ? stats.inserted : stats.seen);
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return stats;
+}
+
+Result<std::vector<StoredHistoryRow>> Store::history(const HistoryFilter& filter) {
+  std::vector<std::string> args;
+  std::string sql = history_select(filter, args);
+  auto st = store::Statement::prepare(impl_->db.get(), sql, false);
+  if (!st) return st.error();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (auto s = st->bind(static_cast<int>(i + 1), args[i]); !s) return s.error();
+  }
+  std::vector<StoredHistoryRow> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(read_row(*st));
+  }
+  return out;
+}
+
+Result<std::int64_t> Store::history_count(const std::string& org_id) {
+  auto st = impl_->statement("SELECT count(*) FROM history WHERE org_id = ?1");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  return (*st)->column_int(0);
+}
+
+Result<std::int64_t> Store::mark_vanished(const std::string& org_id,
+                                          const std::string& history_object, Timestamp from,
+                                          Timestamp to, std::span<const std::string> present_ids) {
+  auto tx = store::Transaction::begin(impl_->db);
+  if (!tx) return tx.error();
+  if (auto s = impl_->db.exec("CREATE TEMP TABLE IF NOT EXISTS present (id TEXT PRIMARY KEY)");
+      !s) {
+    return s.error();
+  }
+  if (auto s = impl_->db.exec("DELETE FROM temp.present"); !s) return s.error();
+  auto ins = impl_->statement("INSERT OR IGNORE INTO temp.present (id) VALUES (?1)");
+  if (!ins) return ins.error();
+  for (const std::string& id : present_ids) {
+    (*ins)->reset();
+    (void)(*ins)->bind(1, id);
+    if (auto s = (*ins)->exec(); !s) return s.error();
+  }
+  auto upd = store::Statement::prepare(
+      impl_->db.get(),
+      "UPDATE history SET vanished = 1 WHERE org_id = ?1 AND history_object = ?2 AND "
+      "changed_at >= ?3 AND changed_at < ?4 AND vanished = 0 AND "
+      "history_id NOT IN (SELECT id FROM temp.present)",
+      false);
+  if (!upd) return upd.error();
+  (void)upd->bind(1, org_id);
+  (void)upd->bind(2, history_object);
+  (void)upd->bind(3, from.to_iso());
+  (void)upd->bind(4, to.to_iso());
+  if (auto s = upd->exec(); !s) return s.error();
+  std::int64_t n = sqlite3_changes(impl_->db.get());
+  if (auto s = tx->commit(); !s) return s.error();
+  return n;
+}
+
+Result<SyncState> Store::sync_state(const std::string& org_id, const std::string& history_object) {
+  auto st = impl_->statement(
+      "SELECT watermark, rows_total FROM sync_state WHERE org_id = ?1 AND history_object = ?2");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  (void)(*st)->bind(2, history_object);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  SyncState out;
+  if (!*row) return out;
+  if (auto w = (*st)->column_optional(0)) {
+    if (auto t = Timestamp::parse(*w)) out.watermark = *t;
+  }
+  out.rows_total = (*st)->column_int(1);
+  return out;
+}
+
+Status Store::save_sync_state(const std::string& org_id, const std::string& history_object,
+                              const SyncState& state) {
+  auto st = impl_->statement(
+      "INSERT INTO sync_state (org_id, history_object, watermark, last_run, rows_total) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, history_object) DO UPDATE SET "
+      "watermark = excluded.watermark, last_run = excluded.last_run, "
+      "rows_total = excluded.rows_total");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  (void)(*st)->bind(2, history_object);
+  if (state.watermark) {
+    (void)(*st)->bind(3, state.watermark->to_iso());
+  } else {
+    (void)(*st)->bind_null(3);
+  }
+  (void)(*st)->bind(4, store_now());
+  (void)(*st)->bind(5, state.rows_total);
+  return (*st)->exec();
+}
+
+}  // namespace sfrewind

@@ -1,0 +1,178 @@
+// Store schema and forward-only migrations. The public, stable part is the `history` table
+// (DESIGN.md store contract); every other table is the code's own.
+#include "store/schema.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace sfrewind::store {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE orgs (
+  org_id        TEXT PRIMARY KEY,
+  instance_url  TEXT NOT NULL DEFAULT '',
+  first_seen    TEXT NOT NULL,
+  last_seen     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  org_id         TEXT NOT NULL,
+  user_id        TEXT NOT NULL,
+  username       TEXT NOT NULL DEFAULT '',
+  name           TEXT NOT NULL DEFAULT '',
+  profile        TEXT NOT NULL DEFAULT '',
+  license        TEXT NOT NULL DEFAULT '',
+  is_active      INTEGER NOT NULL DEFAULT 1,
+  api_only       INTEGER NOT NULL DEFAULT 0,
+  is_integration INTEGER NOT NULL DEFAULT 0,
+  synced_at      TEXT NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+) STRICT;
+CREATE INDEX users_by_username ON users (org_id, username);
+
+-- Public and stable: one row per history row of the org (DESIGN.md store contract).
+CREATE TABLE history (
+  org_id          TEXT NOT NULL,
+  history_id      TEXT NOT NULL,
+  sobject         TEXT NOT NULL,
+  record_id       TEXT NOT NULL,
+  field           TEXT NOT NULL,
+  data_type       TEXT,
+  old_value       TEXT,
+  new_value       TEXT,
+  changed_by      TEXT NOT NULL,
+  changed_at      TEXT NOT NULL,
+  is_deleted      INTEGER NOT NULL DEFAULT 0,
+  history_object  TEXT NOT NULL,
+  vanished        INTEGER NOT NULL DEFAULT 0,
+  first_seen      TEXT NOT NULL,
+  UNIQUE (org_id, history_id)
+) STRICT;
+CREATE INDEX history_by_record ON history (org_id, record_id, field, changed_at);
+CREATE INDEX history_by_user ON history (org_id, changed_by, changed_at);
+CREATE INDEX history_by_object ON history (org_id, history_object, changed_at);
+
+-- Per history object: where incremental sync stands, and slices of an unfinished run.
+CREATE TABLE sync_state (
+  org_id          TEXT NOT NULL,
+  history_object  TEXT NOT NULL,
+  watermark       TEXT,
+  last_run        TEXT,
+  rows_total      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (org_id, history_object)
+) STRICT;
+CREATE TABLE sync_slices (
+  org_id          TEXT NOT NULL,
+  history_object  TEXT NOT NULL,
+  run_id          TEXT NOT NULL,
+  slice_from      TEXT NOT NULL,
+  slice_to        TEXT NOT NULL,
+  done            INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (org_id, history_object, run_id, slice_from)
+) STRICT;
+
+CREATE TABLE logins (
+  org_id       TEXT NOT NULL,
+  login_id     TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  login_time   TEXT NOT NULL,
+  source_ip    TEXT NOT NULL DEFAULT '',
+  login_type   TEXT NOT NULL DEFAULT '',
+  application  TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (org_id, login_id)
+) STRICT;
+CREATE INDEX logins_by_user ON logins (org_id, user_id, login_time);
+
+CREATE TABLE snapshots (
+  snapshot_id  INTEGER PRIMARY KEY,
+  org_id       TEXT NOT NULL,
+  taken_at     TEXT NOT NULL,
+  objects      TEXT NOT NULL,
+  incremental  INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE snapshot_values (
+  snapshot_id      INTEGER NOT NULL REFERENCES snapshots (snapshot_id),
+  org_id           TEXT NOT NULL,
+  sobject          TEXT NOT NULL,
+  record_id        TEXT NOT NULL,
+  field            TEXT NOT NULL,
+  value            TEXT,
+  value_kind       TEXT NOT NULL DEFAULT '',
+  system_modstamp  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (snapshot_id, record_id, field)
+) STRICT;
+CREATE INDEX snapshot_values_by_record ON snapshot_values (org_id, record_id, field, snapshot_id);
+
+CREATE TABLE plans (
+  plan_id       TEXT PRIMARY KEY,
+  org_id        TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  users         TEXT NOT NULL,
+  window_from   TEXT NOT NULL,
+  window_to     TEXT NOT NULL,
+  content_hash  TEXT NOT NULL,
+  plan_json     TEXT NOT NULL
+) STRICT;
+CREATE TABLE plan_items (
+  plan_id         TEXT NOT NULL REFERENCES plans (plan_id),
+  item_no         INTEGER NOT NULL,
+  sobject         TEXT NOT NULL,
+  record_id       TEXT NOT NULL,
+  field           TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  restore_to      TEXT,
+  attacker_value  TEXT,
+  reason          TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (plan_id, item_no)
+) STRICT;
+
+-- Append-only, hash-chained rollback journal: intent before each call, outcome after it.
+CREATE TABLE journal (
+  seq         INTEGER PRIMARY KEY,
+  plan_id     TEXT NOT NULL,
+  batch_no    INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  record_id   TEXT NOT NULL DEFAULT '',
+  field       TEXT NOT NULL DEFAULT '',
+  outcome     TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+) STRICT;
+CREATE INDEX journal_by_plan ON journal (plan_id, batch_no, kind);
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+  BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+)sql";
+
+// Index i holds the SQL that takes user_version i to i + 1.
+constexpr std::array<const char*, 1> kMigrations = {kSchemaV1};
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Db& db) {
+  auto version = db.user_version();
+  if (!version) return version.error();
+  if (*version > current_schema_version()) {
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("store schema version {} is newer than this sfrewind ({})",
+                                  *version, current_schema_version()));
+  }
+  for (auto v = static_cast<std::size_t>(*version); v < kMigrations.size(); ++v) {
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    if (auto s = db.exec(kMigrations[v]); !s) return with_context(s.error(), "migrate");
+    if (auto s = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !s) return s;
+    if (auto s = tx->commit(); !s) return s;
+  }
+  return ok();
+}
+
+}  // namespace sfrewind::store

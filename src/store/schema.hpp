@@ -1,0 +1,15 @@
+// Store schema and forward-only migrations keyed on PRAGMA user_version.
+#pragma once
+
+#include "store/sqlite.hpp"
+
+namespace sfrewind::store {
+
+// The schema version this build writes.
+int current_schema_version();
+
+// Brings `db` up to current_schema_version(), one transaction per migration.
+// Returns kStorage when the file is newer than this build or a migration fails.
+Status migrate(Db& db);
+
+}  // namespace sfrewind::store

@@ -1,0 +1,81 @@
+// Private RAII wrappers over sqlite3: Db, Statement, Transaction. The only place sqlite3 lives.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include <sfrewind/error.hpp>
+
+namespace sfrewind::store {
+
+struct SqliteClose {
+  void operator()(sqlite3* db) const noexcept;
+};
+struct SqliteFinalize {
+  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+
+// An Error of kind kStorage built from the connection's last message.
+Error sqlite_error(sqlite3* db, int rc, std::string_view context);
+
+// One prepared statement. Not thread-safe.
+class Statement {
+ public:
+  Statement() = default;
+  static Result<Statement> prepare(sqlite3* db, std::string_view sql, bool persistent = true);
+
+  Status bind(int index, std::string_view text);
+  Status bind_optional(int index, const std::optional<std::string>& text);
+  Status bind(int index, std::int64_t value);
+  Status bind_null(int index);
+  // Runs one step: true when a row is available.
+  Result<bool> step();
+  // Runs to completion, ignoring rows.
+  Status exec();
+  // Resets for reuse and clears bindings.
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  std::optional<std::string> column_optional(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite3_stmt, SqliteFinalize> stmt_;
+};
+
+// An owned connection.
+class Db {
+ public:
+  // Opens `path`; `create` allows creating it. REQUIRES: the file exists when !create.
+  static Result<Db> open(const std::string& path, bool create, bool read_only);
+  sqlite3* get() const { return db_.get(); }
+  Status exec(std::string_view sql);
+  Result<std::int64_t> user_version();
+
+ private:
+  std::unique_ptr<sqlite3, SqliteClose> db_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Db& db);
+  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Status commit();
+
+ private:
+  explicit Transaction(Db* db) : db_(db) {}
+  Db* db_;
+};
+
+}  // namespace sfrewind::store

@@ -1,0 +1,117 @@
+// Store::open: file creation with mode 0600, pragmas, migrations; the statement cache.
+#include <sfrewind/store/store.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "store/schema.hpp"
+#include "store/store_impl.hpp"
+
+namespace sfrewind {
+namespace {
+
+// Creates the file with mode 0600 (whatever the umask) before SQLite opens it, so the WAL and
+// SHM files SQLite makes beside it inherit the same mode.
+Status create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("cannot create store {}: {}", path, std::strerror(errno)));
+  }
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  return ok();
+}
+
+Result<bool> prepare_file(const std::string& path, bool create, std::vector<std::string>& warnings) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (!create) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("no store at {}: run 'sfrewind sync' first or pass --store", path));
+    }
+    if (auto s = create_private_file(path); !s) return s.error();
+    return true;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("store {} is not a regular file", path));
+  }
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    warnings.push_back(fmt::format(
+        "store {} is accessible by other users (mode {:o}); run: chmod 600 {}", path,
+        st.st_mode & 0777, path));
+  }
+  return false;
+}
+
+Status configure(store::Db& db, bool read_only) {
+  if (!read_only) {
+    if (auto s = db.exec("PRAGMA journal_mode=WAL"); !s) return s;
+    if (auto s = db.exec("PRAGMA synchronous=NORMAL"); !s) return s;
+  }
+  return db.exec("PRAGMA foreign_keys=ON");
+}
+
+Error not_a_store(const std::string& path, const Error& e) {
+  return make_error(ErrorCode::kInvalidArgument,
+                    fmt::format("{} is not a usable sfrewind store: {}", path, e.message));
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = options.path;
+  bool create = options.create && !options.read_only;
+  if (options.path != ":memory:") {
+    auto created = prepare_file(options.path, create, impl->warnings);
+    if (!created) return created.error();
+  }
+  auto db = store::Db::open(options.path, create, options.read_only);
+  if (!db) return not_a_store(options.path, db.error());
+  impl->db = std::move(*db);
+  if (auto s = configure(impl->db, options.read_only); !s) return not_a_store(options.path, s.error());
+  if (options.read_only) {
+    auto v = impl->db.user_version();
+    if (!v) return not_a_store(options.path, v.error());
+    if (*v != store::current_schema_version()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("{} is not a sfrewind store of schema {} (found {})",
+                                    options.path, store::current_schema_version(), *v));
+    }
+  } else if (auto s = store::migrate(impl->db); !s) {
+    return not_a_store(options.path, s.error());
+  }
+  impl->version = store::current_schema_version();
+  return Store(std::move(impl));
+}
+
+const std::vector<std::string>& Store::warnings() const { return impl_->warnings; }
+int Store::schema_version() const { return impl_->version; }
+const std::string& Store::path() const { return impl_->path; }
+
+Result<store::Statement*> Store::Impl::statement(std::string_view sql) {
+  auto it = statements.find(sql);
+  if (it == statements.end()) {
+    auto st = store::Statement::prepare(db.get(), sql);
+    if (!st) return st.error();
+    it = statements.emplace(std::string(sql), std::move(*st)).first;
+  }
+  it->second.reset();
+  return &it->second;
+}
+
+std::string store_now() { return Timestamp::now().to_iso(); }
+
+}  // namespace sfrewind

@@ -1,0 +1,29 @@
+// Store::Impl: the connection and its cached statements (private to src/store).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sfrewind/store/store.hpp>
+
+#include "store/sqlite.hpp"
+
+namespace sfrewind {
+
+struct Store::Impl {
+  store::Db db;  // declared before the statements so they are finalized first
+  std::map<std::string, store::Statement, std::less<>> statements;
+  std::vector<std::string> warnings;
+  std::string path;
+  int version = 0;
+
+  // A cached prepared statement for `sql`, reset and ready to bind.
+  Result<store::Statement*> statement(std::string_view sql);
+  ~Impl() { statements.clear(); }
+};
+
+// Now in the store's text form (`YYYY-MM-DDTHH:MM:SS.sssZ`).
+std::string store_now();
+
+}  // namespace sfrewind

@@ -1,0 +1,230 @@
+// Store: creation, migration, reopening, permissions, bad files, history dedupe, directory.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <sfrewind/store/store.hpp>
+
+#include "support/temp_dir.hpp"
+
+using namespace sfrewind;
+using sfrewind::test::TempDir;
+
+namespace {
+
+// Runs one scalar query on the file with raw sqlite3, not through the code under test.
+std::string sql_scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out = "<error>";
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      out = t ? reinterpret_cast<const char*>(t) : "NULL";
+    } else if (rc == SQLITE_DONE) {
+      out = "<none>";
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+HistoryRow row(std::string id, std::string field, std::optional<std::string> old_v,
+               std::optional<std::string> new_v, std::int64_t ms) {
+  HistoryRow r;
+  r.org_id = "00D000000000001AAA";
+  r.history_id = std::move(id);
+  r.sobject = "Invoice__c";
+  r.record_id = "a01000000000001AAA";
+  r.field = std::move(field);
+  r.data_type = "Boolean";
+  r.old_value = std::move(old_v);
+  r.new_value = std::move(new_v);
+  r.changed_by = "005000000000001AAA";
+  r.changed_at = Timestamp(ms);
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("store") {
+  TEST_CASE("a new store is created 0600 with WAL and the current schema") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(store->warnings().empty());
+    CHECK(sql_scalar(path, "PRAGMA journal_mode") == "wal");
+    CHECK(sql_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
+    CHECK(sql_scalar(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('history', "
+                           "'users', 'logins', 'sync_state', 'snapshots', 'plans', 'plan_items', "
+                           "'journal', 'orgs')") == "9");
+  }
+
+  TEST_CASE("reopening an existing store keeps its rows") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000)};
+      REQUIRE(store->insert_history("Invoice__History", rows));
+    }
+    auto again = Store::open({path});
+    REQUIRE(again);
+    CHECK(*again->history_count("00D000000000001AAA") == 1);
+    CHECK(sql_scalar(path, "SELECT new_value FROM history") == "true");
+  }
+
+  TEST_CASE("a store readable by others is opened with a warning") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    REQUIRE(Store::open({path}));
+    ::chmod(path.c_str(), 0644);
+    auto store = Store::open({path});
+    REQUIRE(store);
+    REQUIRE(store->warnings().size() == 1);
+    CHECK(store->warnings()[0].find("chmod 600") != std::string::npos);
+  }
+
+  TEST_CASE("missing and corrupt and foreign files are refused as bad input") {
+    TempDir dir;
+    auto missing = Store::open({dir.file("none.db"), false});
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ErrorCode::kInvalidArgument);
+    CHECK_FALSE(std::ifstream(dir.file("none.db")).good());
+
+    std::ofstream(dir.file("junk.db")) << "this is not a database, just some text\n";
+    auto junk = Store::open({dir.file("junk.db")});
+    REQUIRE_FALSE(junk);
+    CHECK(junk.error().code == ErrorCode::kInvalidArgument);
+
+    auto ro_missing = Store::open({dir.file("none.db"), true, true});
+    CHECK_FALSE(ro_missing);
+    CHECK(Store::open({dir.path().string()}).error().code == ErrorCode::kInvalidArgument);
+  }
+
+  TEST_CASE("a store from a newer sfrewind is refused") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    REQUIRE(Store::open({path}));
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    auto store = Store::open({path});
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.find("newer") != std::string::npos);
+  }
+
+  TEST_CASE("history rows are deduplicated on history id and keep values as sent") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000),
+                                    row("017000000000002AAA", "Amount__c", "1500.0", std::nullopt, 2000)};
+    auto first = store->insert_history("Invoice__History", rows);
+    REQUIRE(first);
+    CHECK(first->inserted == 2);
+    rows[1].is_deleted = true;
+    auto second = store->insert_history("Invoice__History", rows);
+    REQUIRE(second);
+    CHECK(second->inserted == 0);
+    CHECK(second->seen == 2);
+    CHECK(sql_scalar(path, "SELECT count(*) FROM history") == "2");
+    CHECK(sql_scalar(path, "SELECT old_value FROM history WHERE field = 'Amount__c'") == "1500.0");
+    CHECK(sql_scalar(path, "SELECT new_value IS NULL FROM history WHERE field = 'Amount__c'") == "1");
+    CHECK(sql_scalar(path, "SELECT is_deleted FROM history WHERE field = 'Amount__c'") == "1");
+    CHECK(sql_scalar(path, "SELECT changed_at FROM history WHERE field = 'Paid__c'") ==
+          "1970-01-01T00:00:01.000Z");
+  }
+
+  TEST_CASE("history reads filter by user and field and window") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000),
+                                    row("017000000000002AAA", "Paid__c", "true", "false", 5000)};
+    rows[1].changed_by = "005000000000002AAA";
+    REQUIRE(store->insert_history("Invoice__History", rows));
+    HistoryFilter f;
+    f.org_id = "00D000000000001AAA";
+    CHECK(store->history(f)->size() == 2);
+    f.users = {"005000000000002AAA"};
+    auto by_user = store->history(f);
+    REQUIRE(by_user->size() == 1);
+    CHECK(by_user->front().row.history_id == "017000000000002AAA");
+    f.users.clear();
+    f.from = Timestamp(0);
+    f.to = Timestamp(5000);
+    CHECK(store->history(f)->size() == 1);
+  }
+
+  TEST_CASE("rows the org no longer returns are flagged vanished and kept") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000),
+                                    row("017000000000002AAA", "Paid__c", "true", "false", 5000)};
+    REQUIRE(store->insert_history("Invoice__History", rows));
+    std::vector<std::string> present = {"017000000000001AAA"};
+    auto n = store->mark_vanished("00D000000000001AAA", "Invoice__History", Timestamp(0),
+                                  Timestamp(10000), present);
+    REQUIRE(n);
+    CHECK(*n == 1);
+    HistoryFilter f;
+    f.org_id = "00D000000000001AAA";
+    auto all = store->history(f);
+    REQUIRE(all->size() == 2);
+    CHECK(all->at(1).vanished);
+  }
+
+  TEST_CASE("users and logins and sync state round-trip") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    UserRecord u{"00D000000000001AAA", "005000000000001AAA", "integration.accounting@acme.example",
+                 "Accounting Integration", "Minimum Access - API Only Integrations",
+                 "Salesforce Integration", true, true, true};
+    REQUIRE(store->upsert_users(std::vector<UserRecord>{u}));
+    auto found = store->find_user("00D000000000001AAA", "integration.accounting@acme.example");
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    CHECK((*found)->is_integration);
+    CHECK(store->find_user("00D000000000001AAA", "005000000000001")->has_value());
+    LoginRecord l{"00D000000000001AAA", "0Ya000000000001AAA", u.user_id, Timestamp(5000),
+                  "203.0.113.9", "Remote Access 2.0", "acme-accounting-app", "Success"};
+    REQUIRE(store->upsert_logins(std::vector<LoginRecord>{l, l}));
+    auto logins = store->logins(u.org_id, u.user_id, Timestamp(1000));
+    REQUIRE(logins);
+    REQUIRE(logins->size() == 1);
+    CHECK(logins->front().source_ip == "203.0.113.9");
+    CHECK(store->logins(u.org_id, u.user_id, Timestamp(6000))->empty());
+    REQUIRE(store->save_sync_state(u.org_id, "Invoice__History", SyncState{Timestamp(7000), 12}));
+    auto state = store->sync_state(u.org_id, "Invoice__History");
+    REQUIRE(state);
+    CHECK(state->watermark == Timestamp(7000));
+    CHECK(state->rows_total == 12);
+  }
+
+  TEST_CASE("the journal table refuses updates and deletes") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    REQUIRE(Store::open({path}));
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    CHECK(sqlite3_exec(db, "INSERT INTO journal (plan_id, batch_no, kind, created_at, prev_hash, "
+                           "hash) VALUES ('p', 0, 'intent', 'now', '', 'h')",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "UPDATE journal SET hash = 'x'", nullptr, nullptr, nullptr) != SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DELETE FROM journal", nullptr, nullptr, nullptr) != SQLITE_OK);
+    sqlite3_close(db);
+  }
+}
