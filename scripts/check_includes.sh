@@ -11,6 +11,7 @@ check() {  # pattern, allowed path regex
 }
 check "curl/" "^src/(http|cli)/"
 check "sqlite3\.h" "^src/store/"
+check "openssl/" "^src/(core|auth|emu|rollback)/"
 check "simdjson" "^src/(api|emu)/"
 check "CLI/" "^src/cli/"
 check "httplib" "^src/emu/"

@@ -78,6 +78,66 @@ struct SyncState {
   std::int64_t rows_total = 0;
 };
 
+// One stored current value of a watched field.
+struct SnapshotValue {
+  std::string sobject;
+  std::string record_id;
+  std::string field;
+  std::optional<std::string> value;  // text as the API sent it; nullopt for null
+  std::string value_kind;            // "boolean", "number", "string", "null"
+  std::string system_modstamp;       // the record's SystemModstamp (store form)
+};
+
+struct SnapshotInfo {
+  std::int64_t snapshot_id = 0;
+  std::string org_id;
+  Timestamp taken_at;
+  std::string objects;  // comma-separated
+  bool incremental = false;
+};
+
+// A rollback plan as the store keeps it: the plan file's JSON and its hash.
+struct StoredPlan {
+  std::string plan_id;
+  std::string org_id;
+  Timestamp created_at;
+  std::string users;  // comma-separated user ids
+  Timestamp window_from;
+  Timestamp window_to;
+  std::string content_hash;
+  std::string plan_json;
+};
+
+struct PlanItemRow {
+  std::string sobject;
+  std::string record_id;
+  std::string field;
+  std::string status;
+  std::optional<std::string> restore_to;
+  std::optional<std::string> attacker_value;
+  std::string reason;
+};
+
+// One journal entry to append: an intent before a call, or an outcome after it.
+struct JournalEntry {
+  std::string plan_id;
+  std::int64_t batch_no = 0;
+  std::string kind;  // "intent" | "outcome" | "drifted" | ...
+  std::string record_id;
+  std::string field;
+  std::string outcome;
+  std::string detail;
+};
+
+// A journal entry as stored, with its place in the hash chain.
+struct JournalRow {
+  std::int64_t seq = 0;
+  JournalEntry entry;
+  std::string created_at;
+  std::string prev_hash;
+  std::string hash;
+};
+
 // The store. Open with Store::open; movable, not copyable.
 // Thread-safety: one Store per thread; open a second Store on the same file for another thread.
 class Store {
@@ -123,6 +183,34 @@ class Store {
   Result<SyncState> sync_state(const std::string& org_id, const std::string& history_object);
   Status save_sync_state(const std::string& org_id, const std::string& history_object,
                          const SyncState& state);
+
+  // Snapshots: begin one, add values in batches, read the latest value per (record, field).
+  Result<std::int64_t> begin_snapshot(const std::string& org_id, const std::string& objects,
+                                      bool incremental);
+  Status add_snapshot_values(std::int64_t snapshot_id, const std::string& org_id,
+                             std::span<const SnapshotValue> values);
+  // The newest snapshot, or nullopt.
+  Result<std::optional<SnapshotInfo>> latest_snapshot(const std::string& org_id);
+  Result<std::vector<SnapshotInfo>> snapshots(const std::string& org_id);
+  // Values as of snapshot `snapshot_id`: for each (record, field) the newest value stored by that
+  // snapshot or an earlier one (snapshots after the first are incremental). Optionally one object.
+  Result<std::vector<SnapshotValue>> snapshot_values(const std::string& org_id,
+                                                     std::int64_t snapshot_id,
+                                                     const std::string& sobject = {});
+  // The newest SystemModstamp stored for an object, or nullopt.
+  Result<std::optional<std::string>> last_modstamp(const std::string& org_id,
+                                                   const std::string& sobject);
+
+  // Plans: saving the same plan id twice with another hash is kConflict.
+  Status save_plan(const StoredPlan& plan, std::span<const PlanItemRow> items);
+  Result<std::optional<StoredPlan>> load_plan(const std::string& plan_id);
+  Result<std::vector<PlanItemRow>> plan_items(const std::string& plan_id);
+
+  // Journal: appends entries in one transaction, each chained to the previous hash.
+  Status append_journal(std::span<const JournalEntry> entries);
+  Result<std::vector<JournalRow>> journal(const std::string& plan_id);
+  // Walks the whole chain; returns the seq of the first broken row, or 0 when intact.
+  Result<std::int64_t> verify_journal();
 
   // For code in src/store only.
   struct Impl;
