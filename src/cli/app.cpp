@@ -79,7 +79,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.name("sfrewind");
   app.set_version_flag("--version", std::string("sfrewind ") + kVersion);
   app.require_subcommand(0, 1);
-  Context ctx{GlobalOptions{}, out, err};
+  Context ctx{GlobalOptions{}, out, err, false, false, false, {}};
   add_globals(app, ctx.global);
   Registry registry(app);
   register_commands(registry);
@@ -95,7 +95,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     err << "sfrewind: " << e.what() << "\n" << usage_hint(app) << "\n";
     return kExitUsage;
   }
+  if (!ctx.global.config.empty()) {
+    auto config = load_config(ctx.global.config);
+    if (!config) return report_error(ctx, config.error());
+    ctx.config = std::move(*config);
+    bool store_given = app.get_option("--store")->count() > 0 || std::getenv("SFREWIND_STORE");
+    if (!store_given && ctx.config.count("store")) ctx.global.store = ctx.config["store"];
+  }
   ctx.out_is_terminal = (&out == &std::cout) && isatty(STDOUT_FILENO);
+  ctx.err_is_terminal = (&err == &std::cerr) && isatty(STDERR_FILENO);
   const char* no_color = std::getenv("NO_COLOR");
   ctx.color = ctx.out_is_terminal && !(no_color && *no_color);
   try {

@@ -11,6 +11,8 @@
 
 #include <sfrewind/error.hpp>
 
+#include "cli/config.hpp"
+
 namespace sfrewind::cli {
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -47,7 +49,9 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   bool out_is_terminal = false;
+  bool err_is_terminal = false;
   bool color = false;
+  Config config;  // from --config, empty without one
 };
 
 // One subcommand: its CLI11 node and the function that does its work after parsing.

@@ -4,7 +4,9 @@
 namespace sfrewind::cli {
 
 void register_commands(Registry& registry) {
-  (void)registry;
+  register_org(registry);
+  register_users(registry);
+  register_sync(registry);
 }
 
 }  // namespace sfrewind::cli

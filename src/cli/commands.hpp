@@ -1,11 +1,15 @@
-// The list of subcommands: each cmd_*.cpp defines one register_* function.
+// The list of subcommands: each cmd_*.cpp defines its register_* functions.
 #pragma once
 
 #include "cli/app.hpp"
 
 namespace sfrewind::cli {
 
-// Registers every subcommand that works. Defined in commands.cpp.
+// Registers every subcommand that works, in the order --help lists them.
 void register_commands(Registry& registry);
+
+void register_org(Registry& registry);       // org, discover
+void register_users(Registry& registry);     // users, logins
+void register_sync(Registry& registry);      // sync
 
 }  // namespace sfrewind::cli

@@ -101,6 +101,21 @@ Result<std::optional<UserRecord>> Store::find_user(const std::string& org_id,
   return std::optional<UserRecord>(users->front());
 }
 
+Result<std::vector<std::string>> Store::unknown_editors(const std::string& org_id) {
+  auto st = impl_->statement(
+      "SELECT DISTINCT changed_by FROM history WHERE org_id = ?1 AND changed_by NOT IN "
+      "(SELECT user_id FROM users WHERE org_id = ?1) ORDER BY changed_by");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back((*st)->column_text(0));
+  }
+}
+
 Status Store::upsert_logins(std::span<const LoginRecord> logins) {
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();

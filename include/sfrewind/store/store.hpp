@@ -78,6 +78,14 @@ struct SyncState {
   std::int64_t rows_total = 0;
 };
 
+// One time slice of an unfinished sync run of a history object.
+struct SyncSlice {
+  std::string run_id;
+  Timestamp from;                 // inclusive
+  std::optional<Timestamp> to;    // exclusive; nullopt = open-ended
+  bool done = false;
+};
+
 // One stored current value of a watched field.
 struct SnapshotValue {
   std::string sobject;
@@ -163,6 +171,9 @@ class Store {
   // Finds a user by 18/15-char id or username; nullopt when unknown.
   Result<std::optional<UserRecord>> find_user(const std::string& org_id, const std::string& key);
 
+  // Ids of users who changed history rows but are not in the users table.
+  Result<std::vector<std::string>> unknown_editors(const std::string& org_id);
+
   // Logins.
   Status upsert_logins(std::span<const LoginRecord> logins);
   Result<std::vector<LoginRecord>> logins(const std::string& org_id, const std::string& user_id,
@@ -183,6 +194,17 @@ class Store {
   Result<SyncState> sync_state(const std::string& org_id, const std::string& history_object);
   Status save_sync_state(const std::string& org_id, const std::string& history_object,
                          const SyncState& state);
+
+  // Slices of the unfinished run of a history object (empty when none is open).
+  Result<std::vector<SyncSlice>> sync_slices(const std::string& org_id,
+                                             const std::string& history_object);
+  Status save_sync_slices(const std::string& org_id, const std::string& history_object,
+                          std::span<const SyncSlice> slices);
+  Status mark_slice_done(const std::string& org_id, const std::string& history_object,
+                         const SyncSlice& slice);
+  // Closes the run: drops its slices and sets the watermark to the newest stored CreatedDate
+  // and rows_total to the stored count, in one transaction.
+  Result<SyncState> finish_sync_run(const std::string& org_id, const std::string& history_object);
 
   // Snapshots: begin one, add values in batches, read the latest value per (record, field).
   Result<std::int64_t> begin_snapshot(const std::string& org_id, const std::string& objects,

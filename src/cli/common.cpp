@@ -1,0 +1,62 @@
+// Helpers shared by commands.
+#include "cli/common.hpp"
+
+#include <fmt/format.h>
+
+#include <sfrewind/api/soql.hpp>
+
+namespace sfrewind::cli {
+
+Result<Store> open_store(Context& ctx, bool create) {
+  auto store = Store::open(StoreOptions{ctx.global.store, create, false});
+  if (!store) return store.error();
+  if (!ctx.global.quiet) {
+    for (const std::string& w : store->warnings()) ctx.err << "sfrewind: warning: " << w << "\n";
+  }
+  return store;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  auto flush = [&] {
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    item.clear();
+  };
+  for (char c : text) {
+    if (c == ',') {
+      flush();
+    } else {
+      item += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+Result<Timestamp> parse_time_option(const std::string& option, const std::string& text) {
+  auto t = Timestamp::parse_cli(text, Timestamp::now());
+  if (!t) return with_context(t.error(), option);
+  return t;
+}
+
+Result<std::string> resolve_user_online(api::RestClient& client, const std::string& key) {
+  if (auto id = RecordId::parse(key)) return id->str();
+  if (key.find('@') == std::string::npos) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("user '{}' is neither a user id nor a username", key));
+  }
+  auto pager = client.query("SELECT Id FROM User WHERE Username = " + api::quote_soql(key));
+  auto page = pager.next_records();
+  if (!page) return page.error();
+  if (page->records.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("no user '{}' in the org", key));
+  }
+  auto id = RecordId::parse(page->records.front().text("Id"));
+  if (!id) return id.error();
+  return id->str();
+}
+
+}  // namespace sfrewind::cli

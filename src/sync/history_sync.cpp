@@ -1,0 +1,302 @@
+// sync_history: plans time slices per history object, fetches them over parallel connections
+// and writes every page through one writer, recording finished slices so a killed run resumes.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include <sfrewind/api/soql.hpp>
+#include <sfrewind/sync/history_sync.hpp>
+
+#include "sync/page_queue.hpp"
+#include "sync/slice_plan.hpp"
+
+namespace sfrewind::sync {
+namespace {
+
+constexpr int kMaxSliceRestarts = 5;
+
+struct ObjectRun {
+  api::HistoryObject object;
+  std::string condition;
+  std::vector<SyncSlice> slices;
+  std::size_t pending = 0;
+  ObjectSyncSummary summary;
+};
+
+struct SliceRef {
+  std::size_t object = 0;
+  std::size_t slice = 0;
+};
+
+bool restartable(const Error& e) {
+  return e.api_code == "INVALID_QUERY_LOCATOR" || e.code == ErrorCode::kParse ||
+         e.code == ErrorCode::kTransport || e.code == ErrorCode::kTimeout ||
+         (e.code == ErrorCode::kHttp && e.http_status >= 500);
+}
+
+Timestamp floor_second(Timestamp t) { return Timestamp(t.ms() - t.ms() % 1000); }
+
+class SyncRun {
+ public:
+  SyncRun(std::shared_ptr<auth::TokenProvider> tokens, Store& store, const SyncOptions& options)
+      : tokens_(std::move(tokens)), store_(store), options_(options),
+        queue_(static_cast<std::size_t>(std::max(2, options.jobs * 2))) {}
+
+  Result<SyncSummary> run();
+
+ private:
+  Status resolve_selection(api::RestClient& client);
+  Status plan_object(api::RestClient& client, ObjectRun& run, const std::string& run_id);
+  Result<std::optional<Timestamp>> earliest(api::RestClient& client, const ObjectRun& run);
+  void fetch_worker();
+  Status fetch_slice(api::RestClient& client, const SliceRef& ref);
+  Status write_pages();
+  Status finish_object(ObjectRun& run);
+  void fail(Error e);
+
+  std::shared_ptr<auth::TokenProvider> tokens_;
+  Store& store_;
+  const SyncOptions& options_;
+  std::string org_id_;
+  std::vector<ObjectRun> objects_;
+  std::vector<SliceRef> work_;
+  std::atomic<std::size_t> next_work_{0};
+  PageQueue queue_;
+  std::mutex error_mu_;
+  std::optional<Error> error_;
+  std::atomic<bool> cancel_{false};
+  std::atomic<std::int64_t> api_calls_{0};
+  std::int64_t rows_seen_ = 0;
+  std::int64_t slices_done_ = 0;
+};
+
+void SyncRun::fail(Error e) {
+  std::lock_guard lock(error_mu_);
+  if (!error_) error_ = std::move(e);
+  cancel_ = true;
+  queue_.close();
+}
+
+Status SyncRun::resolve_selection(api::RestClient& client) {
+  std::vector<std::string> names;
+  for (const FieldSelection& s : options_.selection) names.push_back(s.sobject);
+  auto tracked = discover(client, names);
+  if (!tracked) return tracked.error();
+  for (const TrackedObject& t : *tracked) {
+    auto sel = std::find_if(options_.selection.begin(), options_.selection.end(),
+                            [&](const FieldSelection& s) { return s.sobject == t.object.sobject; });
+    std::vector<std::string> fields = sel == options_.selection.end() ? std::vector<std::string>{}
+                                                                     : sel->fields;
+    for (const std::string& f : fields) {
+      bool known = std::any_of(t.fields.begin(), t.fields.end(),
+                               [&](const TrackedField& tf) { return tf.name == f; });
+      if (!known) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("field {}.{} is not history-tracked", t.object.sobject, f));
+      }
+    }
+    objects_.push_back(ObjectRun{t.object, field_condition(fields), {}, 0, {}});
+    objects_.back().summary.history_object = t.object.history_object;
+  }
+  for (const FieldSelection& s : options_.selection) {
+    bool found = std::any_of(objects_.begin(), objects_.end(),
+                             [&](const ObjectRun& o) { return o.object.sobject == s.sobject; });
+    if (!found) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("object {} has no history-tracked fields", s.sobject));
+    }
+  }
+  return ok();
+}
+
+Result<std::optional<Timestamp>> SyncRun::earliest(api::RestClient& client, const ObjectRun& run) {
+  std::string soql = fmt::format("SELECT CreatedDate FROM {}{} ORDER BY CreatedDate ASC LIMIT 1",
+                                 run.object.history_object,
+                                 run.condition.empty() ? "" : " WHERE " + run.condition);
+  auto pager = client.query(soql, true);
+  auto page = pager.next_records();
+  if (!page) return page.error();
+  if (page->records.empty()) return std::optional<Timestamp>();
+  auto t = Timestamp::parse(page->records.front().text("CreatedDate"));
+  if (!t) return make_error(ErrorCode::kParse, "bad CreatedDate in " + run.object.history_object);
+  return std::optional<Timestamp>(*t);
+}
+
+Status SyncRun::plan_object(api::RestClient& client, ObjectRun& run, const std::string& run_id) {
+  auto open = store_.sync_slices(org_id_, run.object.history_object);
+  if (!open) return open.error();
+  if (!open->empty()) {
+    run.slices = std::move(*open);  // resume the unfinished run
+  } else {
+    auto state = store_.sync_state(org_id_, run.object.history_object);
+    if (!state) return state.error();
+    std::optional<Timestamp> from;
+    if (state->watermark) {
+      from = Timestamp(state->watermark->ms() - std::int64_t{options_.overlap_s} * 1000);
+    } else if (options_.since) {
+      from = options_.since;
+    } else {
+      auto first = earliest(client, run);
+      if (!first) return first.error();
+      from = *first ? floor_second(**first) : Timestamp::now();
+    }
+    run.slices = plan_slices(*from, Timestamp::now(), options_.jobs, run_id);
+    if (auto s = store_.save_sync_slices(org_id_, run.object.history_object, run.slices); !s) {
+      return s;
+    }
+  }
+  for (std::size_t i = 0; i < run.slices.size(); ++i) {
+    if (!run.slices[i].done) ++run.pending;
+  }
+  return ok();
+}
+
+Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
+  const ObjectRun& run = objects_[ref.object];
+  const SyncSlice& slice = run.slices[ref.slice];
+  Timestamp from = slice.from;
+  std::optional<Timestamp> last_seen;
+  int restarts = 0;
+  auto pager = client.query(slice_soql(run.object, run.condition, from, slice.to), true,
+                            options_.batch_size);
+  while (pager.has_next() && !cancel_) {
+    auto page = pager.next_history(run.object, org_id_);
+    if (!page) {
+      if (!restartable(page.error()) || ++restarts > kMaxSliceRestarts) return page.error();
+      if (last_seen) from = floor_second(*last_seen);
+      pager = client.query(slice_soql(run.object, run.condition, from, slice.to), true,
+                           options_.batch_size);
+      continue;
+    }
+    if (!page->rows.empty()) last_seen = page->rows.back().changed_at;
+    PageMsg msg{static_cast<std::size_t>(&ref - work_.data()), std::move(page->rows),
+                !pager.has_next()};
+    if (!queue_.push(std::move(msg))) break;
+  }
+  return ok();
+}
+
+void SyncRun::fetch_worker() {
+  auto client = api::RestClient::make(tokens_, options_.rest);
+  if (!client) {
+    fail(client.error());
+    queue_.producer_done();
+    return;
+  }
+  while (!cancel_) {
+    std::size_t i = next_work_++;
+    if (i >= work_.size()) break;
+    if (auto s = fetch_slice(*client, work_[i]); !s) {
+      const ObjectRun& run = objects_[work_[i].object];
+      fail(with_context(s.error(), "sync " + run.object.history_object));
+      break;
+    }
+  }
+  api_calls_ += client->attempts();
+  queue_.producer_done();
+}
+
+Status SyncRun::finish_object(ObjectRun& run) {
+  auto state = store_.finish_sync_run(org_id_, run.object.history_object);
+  return state ? ok() : Status(state.error());
+}
+
+Status SyncRun::write_pages() {
+  while (auto msg = queue_.pop()) {
+    const SliceRef& ref = work_[msg->slice];
+    ObjectRun& run = objects_[ref.object];
+    auto stats = store_.insert_history(run.object.history_object, msg->rows);
+    if (!stats) return stats.error();
+    run.summary.new_rows += stats->inserted;
+    run.summary.seen_rows += stats->seen;
+    rows_seen_ += static_cast<std::int64_t>(msg->rows.size());
+    if (msg->slice_done) {
+      if (auto s = store_.mark_slice_done(org_id_, run.object.history_object, run.slices[ref.slice]);
+          !s) {
+        return s;
+      }
+      ++slices_done_;
+      if (--run.pending == 0) {
+        if (auto s = finish_object(run); !s) return s;
+      }
+    }
+    if (options_.progress) {
+      options_.progress(SyncProgress{run.object.history_object, rows_seen_, slices_done_,
+                                     static_cast<std::int64_t>(work_.size())});
+    }
+  }
+  return ok();
+}
+
+Result<SyncSummary> SyncRun::run() {
+  if (options_.jobs < 1 || options_.jobs > 10) {
+    return make_error(ErrorCode::kInvalidArgument, "--jobs must be between 1 and 10");
+  }
+  auto client = api::RestClient::make(tokens_, options_.rest);
+  if (!client) return client.error();
+  auto token = client->token();
+  if (!token) return token.error();
+  org_id_ = token->org_id;
+  if (auto s = store_.upsert_org(OrgInfo{org_id_, token->instance_url}); !s) return s.error();
+  if (auto s = resolve_selection(*client); !s) return s.error();
+  const std::string run_id = Timestamp::now().to_iso();
+  for (std::size_t o = 0; o < objects_.size(); ++o) {
+    if (auto s = plan_object(*client, objects_[o], run_id); !s) return s.error();
+    for (std::size_t i = 0; i < objects_[o].slices.size(); ++i) {
+      if (!objects_[o].slices[i].done) work_.push_back(SliceRef{o, i});
+    }
+    if (objects_[o].pending == 0) {
+      if (auto s = finish_object(objects_[o]); !s) return s.error();
+    }
+  }
+  std::size_t n_threads = std::min<std::size_t>(static_cast<std::size_t>(options_.jobs), work_.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n_threads; ++i) queue_.add_producer();
+  for (std::size_t i = 0; i < n_threads; ++i) threads.emplace_back([this] { fetch_worker(); });
+  Status written = write_pages();
+  if (!written) fail(written.error());
+  for (std::thread& t : threads) t.join();
+  SyncSummary summary;
+  summary.org_id = org_id_;
+  for (const ObjectRun& o : objects_) summary.objects.push_back(o.summary);
+  if (error_) {
+    return with_context(*error_, fmt::format("sync stopped after saving {} new rows; rerun "
+                                             "'sfrewind sync' to resume",
+                                             summary.new_rows()));
+  }
+  auto editors = store_.unknown_editors(org_id_);
+  if (!editors) return editors.error();
+  if (!editors->empty()) {
+    auto users = sync_users(*client, store_, org_id_, *editors);
+    if (!users) return with_context(users.error(), "users");
+    summary.users_synced = static_cast<std::int64_t>(users->size());
+  }
+  summary.api_calls = api_calls_ + client->attempts();
+  return summary;
+}
+
+}  // namespace
+
+std::int64_t SyncSummary::new_rows() const {
+  std::int64_t n = 0;
+  for (const auto& o : objects) n += o.new_rows;
+  return n;
+}
+
+std::int64_t SyncSummary::seen_rows() const {
+  std::int64_t n = 0;
+  for (const auto& o : objects) n += o.seen_rows;
+  return n;
+}
+
+Result<SyncSummary> sync_history(std::shared_ptr<auth::TokenProvider> tokens, Store& store,
+                                 const SyncOptions& options) {
+  SyncRun run(std::move(tokens), store, options);
+  return run.run();
+}
+
+}  // namespace sfrewind::sync
