@@ -15,32 +15,38 @@ std::string RecordedRequest::param(const std::string& name) const {
   return it == params.end() ? std::string() : it->second;
 }
 
-FakeServer::FakeServer() {
-  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+FakeServer::FakeServer() = default;
+
+// Wraps a handler so the request (body included, which pre-routing does not see yet) is
+// recorded before the scripted handler runs.
+FakeServer::Handler FakeServer::recording(Handler h) {
+  return [this, h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
     RecordedRequest r;
     r.method = req.method;
     r.path = req.path;
     for (const auto& [k, v] : req.params) r.params.emplace(k, v);
     r.headers = req.headers;
     r.body = req.body;
-    std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back(std::move(r));
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      requests_.push_back(std::move(r));
+    }
+    h(req, res);
+  };
 }
 
 FakeServer::~FakeServer() { stop(); }
 
 FakeServer& FakeServer::get(const std::string& pattern, Handler h) {
-  server_.Get(pattern, std::move(h));
+  server_.Get(pattern, recording(std::move(h)));
   return *this;
 }
 FakeServer& FakeServer::post(const std::string& pattern, Handler h) {
-  server_.Post(pattern, std::move(h));
+  server_.Post(pattern, recording(std::move(h)));
   return *this;
 }
 FakeServer& FakeServer::patch(const std::string& pattern, Handler h) {
-  server_.Patch(pattern, std::move(h));
+  server_.Patch(pattern, recording(std::move(h)));
   return *this;
 }
 

@@ -26,7 +26,8 @@ struct RecordedRequest {
   std::string param(const std::string& name) const;
 };
 
-// Register handlers with get()/post()/patch() (or server()), then start(). Stops in the
+// Register handlers with get()/post()/patch(), which record each request they serve (handlers
+// added through server() directly are not recorded), then start(). Stops in the
 // destructor. Thread-safety: requests() may be called while the server runs.
 class FakeServer {
  public:
@@ -54,6 +55,8 @@ class FakeServer {
   std::size_t request_count() const;
 
  private:
+  Handler recording(Handler h);
+
   httplib::Server server_;
   std::thread thread_;
   int port_ = -1;
