@@ -36,16 +36,34 @@ void Writer::close(char c) {
   out_.push_back(c);
 }
 
+// Appends `s` quoted; the common case (nothing to escape) is one append.
+void Writer::quote(std::string_view s) {
+  bool plain = true;
+  for (char c : s) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain) {
+    out_ += json_quote(s);
+    return;
+  }
+  out_.push_back('"');
+  out_.append(s);
+  out_.push_back('"');
+}
+
 void Writer::key(std::string_view k) {
   before_value();
-  out_ += json_quote(k);
+  quote(k);
   out_ += pretty_ ? ": " : ":";
   after_key_ = true;
 }
 
 void Writer::string(std::string_view s) {
   before_value();
-  out_ += json_quote(s);
+  quote(s);
 }
 
 void Writer::optional_string(const std::optional<std::string>& s) {

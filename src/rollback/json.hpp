@@ -36,6 +36,7 @@ class Writer {
 
  private:
   void before_value();
+  void quote(std::string_view s);
   void open(char c);
   void close(char c);
   void newline();

@@ -217,7 +217,9 @@ Result<Plan> plan_from_json(std::string_view text) {
   if (plan_hash(p) != p.hash) {
     return invalid("hash does not match the contents (the plan was edited after it was made)");
   }
-  if (expected_plan_id(p) != p.plan_id) return invalid("plan_id does not match the contents");
+  if (plan_id_for_hash(p.hash) != p.plan_id) {
+    return invalid("plan_id does not match the contents");
+  }
   return p;
 }
 

@@ -151,7 +151,9 @@ Result<BatchMode> parse_batch_mode(std::string_view name) {
   return make_error(ErrorCode::kInvalidArgument, "unknown batch mode '" + std::string(name) + "'");
 }
 
-std::string canonical_plan_json(const Plan& plan) { return serialize(plan, false, false, plan.plan_id); }
+std::string canonical_plan_json(const Plan& plan) {
+  return serialize(plan, false, false, "");
+}
 
 std::string plan_hash(const Plan& plan) {
   std::string out("sha256:");
@@ -159,15 +161,15 @@ std::string plan_hash(const Plan& plan) {
   return out;
 }
 
-std::string expected_plan_id(const Plan& plan) {
+std::string plan_id_for_hash(std::string_view hash) {
   std::string id("p");
-  id.append(sha256_hex(serialize(plan, false, false, "")), 0, 16);
+  id.append(hash.substr(std::string_view("sha256:").size(), 16));
   return id;
 }
 
 void finalize_plan(Plan& plan) {
-  plan.plan_id = expected_plan_id(plan);
   plan.hash = plan_hash(plan);
+  plan.plan_id = plan_id_for_hash(plan.hash);
 }
 
 std::string plan_to_json(const Plan& plan) { return serialize(plan, true, true, plan.plan_id); }

@@ -235,7 +235,7 @@ Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> 
   plan.batches = std::move(batches.batches);
   plan.estimate = batches.estimate;
   finalize_plan(plan);
-  return plan;
+  return Result<Plan>(std::move(plan));
 }
 
 }  // namespace sfrewind::rollback

@@ -86,7 +86,7 @@ struct ApiEstimate {
 
 // A rollback plan. Items are sorted by (sobject, record_id, field).
 struct Plan {
-  std::string plan_id;  // "p" + 16 hex digits derived from the contents
+  std::string plan_id;  // "p" + the first 16 hex digits of the hash
   std::vector<std::string> users;
   Timestamp window_from;
   Timestamp window_to;
@@ -97,13 +97,15 @@ struct Plan {
   std::vector<RecordRef> deleted;
   std::vector<Batch> batches;
   ApiEstimate estimate;
-  std::string hash;  // "sha256:" + hex over the canonical JSON of everything else
+  // "sha256:" + hex SHA-256 of the canonical JSON: compact, keys in file order, no "hash"
+  // member and an empty "plan_id".
+  std::string hash;
 };
 
 // Sets plan.plan_id and plan.hash from the other members. Deterministic.
 void finalize_plan(Plan& plan);
 
-// The hash finalize_plan would give `plan` (its current plan_id included).
+// The hash finalize_plan would give `plan` (plan_id and hash are not covered).
 std::string plan_hash(const Plan& plan);
 
 // The plan file: pretty JSON, keys in a fixed order, ending in a newline. Deterministic.
