@@ -144,6 +144,18 @@ TEST_SUITE("rollback") {
     CHECK(plan.error().message.find("changes") != std::string::npos);
   }
 
+  TEST_CASE("item counts group by object, field and status") {
+    auto counts = count_items(small_plan());
+    REQUIRE(counts.size() == 6);
+    CHECK(counts[0].field == "Amount__c");
+    CHECK(counts[0].status == ItemStatus::kReady);
+    CHECK(counts[1].field == "Amount__c");
+    CHECK(counts[1].status == ItemStatus::kConflict);
+    std::size_t total = 0;
+    for (const auto& c : counts) total += c.items;
+    CHECK(total == small_plan().items.size());
+  }
+
   TEST_CASE("status and mode names round trip and unknown ones are rejected") {
     for (auto s : {ItemStatus::kReady, ItemStatus::kConflict, ItemStatus::kNoop, ItemStatus::kUnrestorable}) {
       CHECK(*parse_item_status(item_status_name(s)) == s);

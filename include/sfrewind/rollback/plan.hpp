@@ -102,6 +102,17 @@ struct Plan {
   std::string hash;
 };
 
+// Items of one (sobject, field, status), for the plan's printed summary.
+struct PlanCount {
+  std::string sobject;
+  std::string field;
+  ItemStatus status = ItemStatus::kReady;
+  std::size_t items = 0;
+};
+
+// Item counts grouped by (sobject, field, status), sorted by those keys.
+std::vector<PlanCount> count_items(const Plan& plan);
+
 // Sets plan.plan_id and plan.hash from the other members. Deterministic.
 void finalize_plan(Plan& plan);
 
