@@ -1,0 +1,75 @@
+// Planner: history rows + field metadata + snapshots -> a rollback Plan. Pure code: no I/O.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <sfrewind/error.hpp>
+#include <sfrewind/history.hpp>
+#include <sfrewind/rollback/batcher.hpp>
+#include <sfrewind/rollback/plan.hpp>
+#include <sfrewind/types.hpp>
+
+namespace sfrewind::rollback {
+
+// What describe says about one field.
+struct FieldMeta {
+  std::string type;  // describe type: "string", "textarea", "boolean", "reference", ...
+  bool updateable = true;
+  bool calculated = false;
+  bool nillable = true;
+  int length = 0;  // characters; 0 when unknown
+  bool html_formatted = false;
+  bool encrypted = false;  // also true for type "encryptedstring"
+  // The field written when it differs from the key ("OwnerId" filed under "Owner"). When a
+  // lookup's history field "X" has no metadata, the planner also tries "XId" and writes that.
+  std::string api_name;
+};
+
+// A stored current value of one field of one record.
+struct SnapshotEntry {
+  std::string record_id;
+  std::string field;  // history field name
+  FieldValue value;
+  Timestamp taken_at;
+};
+
+// The key of `fields` in PlanRequest: "Invoice__c.Paid__c".
+std::string field_key(std::string_view sobject, std::string_view field);
+
+struct PlanRequest {
+  std::vector<std::string> users;  // 18-character user ids
+  Timestamp from;                  // the window [from, to)
+  Timestamp to;
+  std::unordered_map<std::string, FieldMeta> fields;  // by field_key(sobject, field)
+  std::vector<SnapshotEntry> snapshots;
+  std::unordered_set<std::string> deleted_records;  // record ids deleted in the org
+  std::string api_version = "62.0";
+  BatchMode mode = BatchMode::kCollections;
+  BatchLimits limits;
+};
+
+// Builds the plan for `request` from `rows`: every history row of every (record, field) the
+// users touched, from every editor, including rows after the window, plus the users' event rows.
+// Per (record, field) the users changed inside the window, one item:
+//   restore_to = old value of their first change there, attacker_value = new value of their last;
+//   unrestorable: record deleted, no metadata, calculated, not updateable (never rescued); long
+//     text, multi-select, encrypted, value not recorded, possibly truncated at 255, lookup without
+//     its id row, not encodable, null for a required field (rescued by the latest snapshot taken
+//     before their first change with no change in between: status then goes on as below);
+//   noop: the current value per history already equals restore_to;
+//   conflict: anyone changed it after their last change, someone else between their first and
+//     last, or a same-second order involved is ambiguous;
+//   ready otherwise.
+// Records with a `created` event by the users in the window go to plan.created; records with a
+// deletion event by them, or touched by them and in deleted_records, to plan.deleted.
+// Returns kInvalidArgument for no users, an empty window or an empty api_version.
+// Runs in O(n log n) in the number of rows.
+Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows);
+
+}  // namespace sfrewind::rollback

@@ -1,0 +1,241 @@
+// Planner: per (record, field) the users changed in the window, one item with its status.
+#include <sfrewind/rollback/planner.hpp>
+
+#include <algorithm>
+#include <utility>
+
+#include <sfrewind/timeline/timeline.hpp>
+
+#include "rollback/restorability.hpp"
+
+namespace sfrewind::rollback {
+namespace {
+
+using timeline::Change;
+using timeline::FieldChain;
+
+struct Context {
+  const PlanRequest& req;
+  Window window;
+  std::unordered_set<std::string> users;
+  std::unordered_map<std::string, std::vector<const SnapshotEntry*>> snapshots;  // record+field
+};
+
+std::string record_field_key(std::string_view record_id, std::string_view field) {
+  std::string k(record_id);
+  k.push_back('\x1f');
+  k.append(field);
+  return k;
+}
+
+bool by_users(const Context& ctx, const Change& c) { return ctx.users.count(c.changed_by) > 0; }
+
+// Where the users' changes of one chain sit: first and last index inside the window.
+struct Span {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::size_t count = 0;
+};
+
+std::optional<Span> users_span(const Context& ctx, const FieldChain& chain) {
+  Span s;
+  for (std::size_t i = 0; i < chain.changes.size(); ++i) {
+    const Change& c = chain.changes[i];
+    if (!by_users(ctx, c) || !ctx.window.contains(c.changed_at)) continue;
+    if (s.count++ == 0) s.first = i;
+    s.last = i;
+  }
+  if (s.count == 0) return std::nullopt;
+  return s;
+}
+
+// The latest snapshot taken before the users' first change with no change in between.
+const SnapshotEntry* rescue_snapshot(const Context& ctx, const FieldChain& chain, const Span& s) {
+  auto it = ctx.snapshots.find(record_field_key(chain.record_id, chain.field));
+  if (it == ctx.snapshots.end()) return nullptr;
+  const Timestamp first_at = chain.changes[s.first].changed_at;
+  const SnapshotEntry* best = nullptr;
+  for (const SnapshotEntry* snap : it->second) {
+    if (!(snap->taken_at < first_at)) continue;
+    if (!best || best->taken_at < snap->taken_at) best = snap;
+  }
+  if (!best) return nullptr;
+  for (std::size_t i = 0; i < s.first; ++i) {
+    if (best->taken_at <= chain.changes[i].changed_at) return nullptr;
+  }
+  return best;
+}
+
+// Conflict: a change after the users' last one, or someone else's between first and last.
+void check_conflict(const Context& ctx, const FieldChain& chain, const Span& s, PlanItem& item) {
+  bool others_between = false, after = false, own_after = false;
+  for (std::size_t i = s.first + 1; i < chain.changes.size(); ++i) {
+    const Change& c = chain.changes[i];
+    bool own = by_users(ctx, c);
+    if (i > s.last) {
+      after = true;
+      own_after = own_after || own;
+    } else if (!own) {
+      others_between = true;
+    }
+    if (!own) item.conflict_by.push_back(c.changed_by);
+  }
+  std::sort(item.conflict_by.begin(), item.conflict_by.end());
+  item.conflict_by.erase(std::unique(item.conflict_by.begin(), item.conflict_by.end()),
+                         item.conflict_by.end());
+  if (!after && !others_between) return;
+  item.status = ItemStatus::kConflict;
+  if (others_between) {
+    item.reason = "changed by another user between the users' changes";
+  } else if (own_after && item.conflict_by.empty()) {
+    item.reason = "changed again by the users after the window";
+  } else {
+    item.reason = "changed by another user after the users' last change";
+  }
+}
+
+void fill_identity(const FieldChain& chain, const Span& s, const FieldTarget& target,
+                   PlanItem& item) {
+  const Change& first = chain.changes[s.first];
+  const Change& last = chain.changes[s.last];
+  item.sobject = chain.sobject;
+  item.record_id = chain.record_id;
+  item.field = chain.field;
+  item.api_field = target.api_field;
+  item.describe_type = target.meta ? target.meta->type : std::string();
+  item.changes = s.count;
+  item.first_history_id = first.history_id;
+  item.first_changed_at = first.changed_at;
+  item.last_history_id = last.history_id;
+  item.last_changed_at = last.changed_at;
+  item.restore_name = first.old_name;
+  item.attacker_name = last.new_name;
+  item.attacker_value = encode_for_display(last.new_value, item.describe_type);
+  for (std::size_t i = s.first; i < chain.changes.size(); ++i) {
+    item.ambiguous = item.ambiguous || chain.changes[i].ambiguous;
+  }
+}
+
+// Decides restore_to and the status of one item.
+void decide(const Context& ctx, const FieldChain& chain, const Span& s, const FieldTarget& target,
+            PlanItem& item) {
+  const Change& first = chain.changes[s.first];
+  if (auto fixed = fixed_reason(chain, target, ctx.req.deleted_records)) {
+    item.restore_to = encode_for_display(first.old_value, item.describe_type);
+    item.reason = *fixed;
+    return;
+  }
+  FieldValue restore = first.old_value;
+  std::string encoded;
+  std::optional<std::string> problem = value_problem(first, *target.meta, encoded);
+  if (problem) {
+    const SnapshotEntry* snap = rescue_snapshot(ctx, chain, s);
+    std::string rescued;
+    if (!snap || snapshot_problem(snap->value, *target.meta, rescued)) {
+      item.restore_to = encode_for_display(first.old_value, item.describe_type);
+      item.reason = *problem;
+      return;
+    }
+    restore = snap->value;
+    encoded = std::move(rescued);
+    item.rescued_from_snapshot = true;
+    item.restore_name.reset();
+    item.reason = "rescued from the snapshot of " + snap->taken_at.to_iso() + ": " + *problem;
+  }
+  item.restore_to = std::move(encoded);
+  const FieldValue& current = chain.changes.back().new_value;
+  if (!item.rescued_from_snapshot && same_value(current, restore)) {
+    item.status = ItemStatus::kNoop;
+    item.reason.clear();
+    return;
+  }
+  item.status = ItemStatus::kReady;
+  check_conflict(ctx, chain, s, item);
+  if (item.status == ItemStatus::kReady && item.ambiguous) {
+    item.status = ItemStatus::kConflict;
+    item.reason = "the order of same-second changes is ambiguous; check by hand";
+  }
+}
+
+void list_events(const Context& ctx, const timeline::Chains& all,
+                 const std::unordered_set<std::string>& touched, Plan& plan) {
+  std::unordered_set<std::string> deleted_seen;
+  for (const auto& e : all.events) {
+    bool mine = ctx.users.count(e.changed_by) > 0 && ctx.window.contains(e.changed_at);
+    if (!mine) continue;
+    RecordRef ref{e.sobject, e.record_id, e.changed_by, e.changed_at, e.history_id};
+    if (e.name == "created") {
+      plan.created.push_back(std::move(ref));
+    } else if (timeline::is_deletion_event(e.name) && deleted_seen.insert(e.record_id).second) {
+      plan.deleted.push_back(std::move(ref));
+    }
+  }
+  for (const auto& key : touched) {
+    auto cut = key.find('\x1f');
+    std::string record_id = key.substr(cut + 1);
+    if (ctx.req.deleted_records.count(record_id) && deleted_seen.insert(record_id).second) {
+      plan.deleted.push_back(RecordRef{key.substr(0, cut), record_id, "", std::nullopt, ""});
+    }
+  }
+  auto order = [](const RecordRef& a, const RecordRef& b) {
+    return std::tie(a.sobject, a.record_id) < std::tie(b.sobject, b.record_id);
+  };
+  std::sort(plan.created.begin(), plan.created.end(), order);
+  std::sort(plan.deleted.begin(), plan.deleted.end(), order);
+}
+
+Result<Context> make_context(const PlanRequest& req) {
+  if (req.users.empty()) return make_error(ErrorCode::kInvalidArgument, "plan: no users given");
+  if (req.api_version.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "plan: no API version given");
+  }
+  auto window = Window::make(req.from, req.to);
+  if (!window) return with_context(window.error(), "plan");
+  Context ctx{req, *window, {req.users.begin(), req.users.end()}, {}};
+  for (const auto& s : req.snapshots) {
+    ctx.snapshots[record_field_key(s.record_id, s.field)].push_back(&s);
+  }
+  return ctx;
+}
+
+}  // namespace
+
+std::string field_key(std::string_view sobject, std::string_view field) {
+  std::string k(sobject);
+  k.push_back('.');
+  k.append(field);
+  return k;
+}
+
+Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows) {
+  auto ctx = make_context(request);
+  if (!ctx) return ctx.error();
+  timeline::Chains all = timeline::build_chains(rows);
+  Plan plan;
+  plan.users = request.users;
+  std::sort(plan.users.begin(), plan.users.end());
+  plan.users.erase(std::unique(plan.users.begin(), plan.users.end()), plan.users.end());
+  plan.window_from = request.from;
+  plan.window_to = request.to;
+  plan.api_version = request.api_version;
+  plan.mode = request.mode;
+  std::unordered_set<std::string> touched;  // sobject + record id
+  for (const auto& chain : all.chains) {
+    auto span = users_span(*ctx, chain);
+    if (!span) continue;
+    touched.insert(record_field_key(chain.sobject, chain.record_id));
+    FieldTarget target = resolve_target(request.fields, chain);
+    PlanItem item;
+    fill_identity(chain, *span, target, item);
+    decide(*ctx, chain, *span, target, item);
+    plan.items.push_back(std::move(item));
+  }
+  list_events(*ctx, all, touched, plan);
+  Batches batches = make_batches(plan.items, plan.mode, plan.api_version, request.limits);
+  plan.batches = std::move(batches.batches);
+  plan.estimate = batches.estimate;
+  finalize_plan(plan);
+  return Result<Plan>(std::move(plan));
+}
+
+}  // namespace sfrewind::rollback

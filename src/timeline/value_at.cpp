@@ -1,0 +1,118 @@
+// Values of a record's fields at a time, from history alone or a snapshot plus history.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include <sfrewind/timeline/timeline.hpp>
+
+namespace sfrewind::timeline {
+namespace {
+
+std::int64_t second_of(Timestamp t) {
+  std::int64_t ms = t.ms();
+  return ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+}
+
+const FieldChain* find_chain(const RecordTimeline& record, const std::string& field) {
+  for (const auto& c : record.fields) {
+    if (c.field == field) return &c;
+  }
+  return nullptr;
+}
+
+// The snapshot closest to `at` on its side: the latest taken before `at`, else the earliest after.
+const SnapshotValue* pick_snapshot(std::span<const SnapshotValue> snaps, const std::string& field,
+                                   Timestamp at) {
+  const SnapshotValue* before = nullptr;
+  const SnapshotValue* after = nullptr;
+  for (const auto& s : snaps) {
+    if (s.field != field) continue;
+    if (s.taken_at < at) {
+      if (!before || before->taken_at < s.taken_at) before = &s;
+    } else if (!after || s.taken_at < after->taken_at) {
+      after = &s;
+    }
+  }
+  return before ? before : after;
+}
+
+struct SnapshotFit {
+  bool adjacent = false;   // no change lies between the snapshot and `at`
+  bool ambiguous = false;  // a change shares the snapshot's second
+};
+
+SnapshotFit fit_snapshot(const FieldChain* chain, const SnapshotValue& s, Timestamp at) {
+  SnapshotFit fit{true, false};
+  if (!chain) return fit;
+  Timestamp lo = std::min(s.taken_at, at);
+  Timestamp hi = std::max(s.taken_at, at);
+  for (const auto& c : chain->changes) {
+    bool between = s.taken_at < at ? (lo <= c.changed_at && c.changed_at < hi)
+                                   : (lo <= c.changed_at && c.changed_at <= hi);
+    if (between) fit.adjacent = false;
+    if (second_of(c.changed_at) == second_of(s.taken_at)) fit.ambiguous = true;
+  }
+  return fit;
+}
+
+ValueAt from_history(const FieldChain* chain, const std::string& field, Timestamp at) {
+  ValueAt v;
+  v.field = field;
+  if (!chain) return v;
+  const Change* before = nullptr;
+  const Change* after = nullptr;
+  for (const auto& c : chain->changes) {
+    if (c.changed_at < at) {
+      before = &c;
+    } else if (!after) {
+      after = &c;
+    }
+  }
+  const Change* from = before ? before : after;
+  if (!from) return v;
+  v.value = before ? from->new_value : from->old_value;
+  v.name = before ? from->new_name : from->old_name;
+  v.source = ValueSource::kHistory;
+  v.history_id = from->history_id;
+  v.ambiguous = from->ambiguous;
+  return v;
+}
+
+}  // namespace
+
+std::string_view value_source_name(ValueSource source) {
+  switch (source) {
+    case ValueSource::kHistory: return "history";
+    case ValueSource::kSnapshot: return "snapshot";
+    case ValueSource::kUnknown: break;
+  }
+  return "unknown";
+}
+
+std::vector<ValueAt> values_at(const RecordTimeline& record, Timestamp at,
+                               std::span<const std::string> watched,
+                               std::span<const SnapshotValue> snapshots) {
+  std::vector<std::string> fields(watched.begin(), watched.end());
+  for (const auto& c : record.fields) fields.push_back(c.field);
+  for (const auto& s : snapshots) fields.push_back(s.field);
+  std::sort(fields.begin(), fields.end());
+  fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+
+  std::vector<ValueAt> out;
+  out.reserve(fields.size());
+  for (const auto& field : fields) {
+    const FieldChain* chain = find_chain(record, field);
+    if (const SnapshotValue* s = pick_snapshot(snapshots, field, at)) {
+      SnapshotFit fit = fit_snapshot(chain, *s, at);
+      if (fit.adjacent) {
+        out.push_back(ValueAt{field, s->value, std::nullopt, ValueSource::kSnapshot, "",
+                              fit.ambiguous});
+        continue;
+      }
+    }
+    out.push_back(from_history(chain, field, at));
+  }
+  return out;
+}
+
+}  // namespace sfrewind::timeline
