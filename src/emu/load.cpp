@@ -119,6 +119,13 @@ class Loader {
     }
     rebuild_definitions(org_);
     if (auto s = apps(doc); !s) return s;
+    for (const auto& l : doc.find("logins") ? doc.find("logins")->items() : std::vector<Json>{}) {
+      auto t = time_of(l, "time");
+      int u = org_.user_row(l.str("user"));
+      if (!t || u < 0) return bad("logins: bad time or user");
+      add_login(org_, static_cast<std::uint32_t>(u), *t, l.str("application"), l.str("status", "Success"),
+                l.str("source_ip", "127.0.0.1"));
+    }
     if (auto s = records(doc.find("records"), true); !s) return s;
     return records(doc.find("edits"), false);
   }

@@ -390,7 +390,7 @@ std::string Org::display_name(const Val& ref) const {
 }
 
 void Org::push_history(HistoryTable& h, HistRow r, std::string_view old_lit, std::string_view new_lit) {
-  r.seq = h.next_seq++;
+  r.seq = next_history_seq++;  // history ids are unique across all history objects
   r.old_off = static_cast<std::uint32_t>(h.arena.size());
   r.old_len = static_cast<std::uint16_t>(old_lit == "null" ? 0 : old_lit.size());
   if (r.old_len) h.arena += old_lit;

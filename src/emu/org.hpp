@@ -91,7 +91,6 @@ struct HistoryTable {
   int parent_table = -1;
   std::vector<HistRow> rows;
   std::string arena;
-  std::uint32_t next_seq = 1;
 };
 
 struct Table {
@@ -139,6 +138,7 @@ class Org {
   std::vector<WriteLogEntry> write_log;
   std::int64_t api_calls = 0;
   std::int64_t api_max = 100000;
+  std::uint32_t next_history_seq = 1;
 
   // Looks up a table by object name (case-insensitive); -1 when unknown.
   int table(std::string_view name) const;
@@ -205,7 +205,7 @@ void add_standard_fields(ObjectDef& def, bool with_owner);
 void rebuild_definitions(Org& org);
 // Appends a LoginHistory row.
 void add_login(Org& org, std::uint32_t user, std::int64_t time_ms, std::string_view application,
-               std::string_view status);
+               std::string_view status, std::string_view source_ip = "127.0.0.1");
 
 // Loads an org file. Returns kParse / kInvalidArgument with context.
 Result<Org> load_org_file(const std::string& path);

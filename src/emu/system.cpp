@@ -196,7 +196,7 @@ void rebuild_definitions(Org& org) {
 }
 
 void add_login(Org& org, std::uint32_t user, std::int64_t time_ms, std::string_view application,
-               std::string_view status) {
+               std::string_view status, std::string_view source_ip) {
   int lt = org.table("LoginHistory");
   const ObjectDef& d = org.tables[static_cast<std::size_t>(lt)].def;
   std::vector<std::pair<int, Val>> v = {
@@ -204,7 +204,7 @@ void add_login(Org& org, std::uint32_t user, std::int64_t time_ms, std::string_v
       {d.field("LoginTime"), Val::datetime(time_ms / 1000 * 1000)},
       {d.field("LoginType"), Val::str("Remote Access 2.0")},
       {d.field("Status"), Val::str(std::string(status))},
-      {d.field("SourceIp"), Val::str("127.0.0.1")},
+      {d.field("SourceIp"), Val::str(std::string(source_ip))},
       {d.field("Application"), Val::str(std::string(application))},
       {d.field("Platform"), Val::str("Unknown")},
       {d.field("ApiType"), Val::str("N/A")},
