@@ -1,0 +1,68 @@
+// Running SOQL against the Org: compiled paths, filtering, sorting, cursors and page writing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sfrewind/error.hpp>
+
+#include "emu/org.hpp"
+#include "emu/soql.hpp"
+
+namespace sfrewind::emu {
+
+// What a row belongs to: a record table or a history table.
+struct Ctx {
+  int table = -1;
+  int hist = -1;
+};
+
+// A select-list entry: a leaf field or a relationship with its own entries.
+struct SelNode {
+  std::string name;
+  int field = -1;  // leaf field, or the reference field of a relationship
+  bool relation = false;
+  Ctx target;
+  std::vector<SelNode> kids;
+};
+
+struct Cursor {
+  Ctx ctx;
+  std::vector<SelNode> select;
+  std::vector<std::uint32_t> rows;
+  std::int64_t created_ms = 0;
+};
+
+// Owns open query cursors. Thread-safety: none; the Server calls it under its mutex.
+class QueryService {
+ public:
+  // Runs `soql` and returns the first page's JSON body. `all` = queryAll (deleted rows too).
+  // Errors carry api_code MALFORMED_QUERY / INVALID_FIELD / INVALID_TYPE and http_status 400.
+  Result<std::string> run(const Org& org, std::string_view soql, bool all, int batch,
+                          std::string_view version, std::int64_t now_ms);
+  // Returns the page at `locator` ("<cursor id>-<offset>"); INVALID_QUERY_LOCATOR when unknown.
+  Result<std::string> more(const Org& org, std::string_view locator, int batch,
+                           std::string_view version, std::int64_t now_ms);
+  // Forgets every cursor (fault injection: expired locators).
+  void expire_all() { cursors_.clear(); }
+  int ttl_s = 900;
+
+ private:
+  std::string page(const Org& org, const std::string& id, const Cursor& c, std::size_t offset,
+                   int batch, std::string_view version);
+  std::map<std::string, Cursor> cursors_;
+  std::uint64_t next_ = 1;
+};
+
+// Writes one row as a JSON record with attributes and the selected fields.
+void write_row(const Org& org, JsonWriter& w, Ctx ctx, std::uint32_t row,
+               const std::vector<SelNode>& select, std::string_view version);
+// Resolves a select list for `ctx` (used by sobject GET with ?fields=).
+Result<std::vector<SelNode>> compile_select(const Org& org, Ctx ctx, const std::vector<Path>& paths);
+std::string ctx_name(const Org& org, Ctx ctx);
+Error api_error(int status, std::string code, std::string message);
+
+}  // namespace sfrewind::emu

@@ -1,0 +1,462 @@
+// sObject resources: describe global, describe, row GET/PATCH/DELETE, create, and collections.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include <sfrewind/types.hpp>
+
+#include "emu/impl.hpp"
+
+namespace sfrewind::emu {
+namespace {
+
+std::string soap_type(const std::string& t) {
+  if (t == "id" || t == "reference") return "tns:ID";
+  if (t == "boolean") return "xsd:boolean";
+  if (t == "currency" || t == "double" || t == "percent") return "xsd:double";
+  if (t == "date") return "xsd:date";
+  if (t == "datetime") return "xsd:dateTime";
+  if (t == "int") return "xsd:int";
+  return "xsd:string";
+}
+
+void write_field(JsonWriter& w, const FieldDef& f) {
+  bool text = f.type == "string" || f.type == "textarea" || f.type == "picklist" || f.type == "email" ||
+              f.type == "phone" || f.type == "url" || f.type == "multipicklist";
+  bool number = f.type == "currency" || f.type == "double" || f.type == "percent";
+  w.begin_object();
+  w.kv_bool("aggregatable", f.type != "textarea");
+  w.kv_bool("aiPredictionField", false);
+  w.kv_bool("autoNumber", false);
+  w.kv_int("byteLength", text || f.type == "id" || f.type == "reference" ? f.length * 3 : 0);
+  w.kv_bool("calculated", f.calculated);
+  w.kv_raw("calculatedFormula", "null");
+  w.kv_bool("cascadeDelete", false);
+  w.kv_bool("caseSensitive", false);
+  w.kv_raw("compoundFieldName", "null");
+  w.kv_raw("controllerName", "null");
+  w.kv_bool("createable", f.createable && !f.calculated);
+  w.kv_bool("custom", f.custom);
+  w.kv_raw("defaultValue", f.type == "boolean" ? "false" : "null");
+  w.kv_raw("defaultValueFormula", "null");
+  w.kv_bool("defaultedOnCreate", f.type == "boolean" || f.type == "id" || f.name == "OwnerId" ||
+                                     f.name == "CreatedDate" || f.name == "CreatedById");
+  w.kv_bool("dependentPicklist", false);
+  w.kv_bool("deprecatedAndHidden", false);
+  w.kv_int("digits", 0);
+  w.kv_bool("displayLocationInDecimal", false);
+  w.kv_bool("encrypted", false);
+  w.kv_bool("externalId", false);
+  w.kv_raw("extraTypeInfo", f.type == "textarea" && f.length > 255 ? "\"plaintextarea\"" : "null");
+  w.kv_bool("filterable", f.type != "textarea" || f.length <= 255);
+  w.kv_raw("filteredLookupInfo", "null");
+  w.kv_bool("formulaTreatNullNumberAsZero", false);
+  w.kv_bool("groupable", !number && f.type != "textarea");
+  w.kv_bool("highScaleNumber", false);
+  w.kv_bool("htmlFormatted", false);
+  w.kv_bool("idLookup", f.type == "id");
+  w.kv_raw("inlineHelpText", "null");
+  w.kv("label", f.label);
+  w.kv_int("length", text ? f.length : (f.type == "id" || f.type == "reference") ? 18 : 0);
+  w.kv_raw("mask", "null");
+  w.kv_raw("maskType", "null");
+  w.kv("name", f.name);
+  w.kv_bool("nameField", f.name == "Name");
+  w.kv_bool("namePointing", false);
+  w.kv_bool("nillable", f.nillable && f.type != "boolean" && f.type != "id");
+  w.kv_bool("permissionable", f.custom);
+  w.key("picklistValues");
+  w.begin_array();
+  for (const auto& p : f.picklist) {
+    w.begin_object();
+    w.kv_bool("active", true);
+    w.kv_bool("defaultValue", false);
+    w.kv("label", p);
+    w.kv_raw("validFor", "null");
+    w.kv("value", p);
+    w.end_object();
+  }
+  w.end_array();
+  w.kv_bool("polymorphicForeignKey", false);
+  w.kv_int("precision", number ? f.precision : 0);
+  w.kv_bool("queryByDistance", false);
+  w.kv_raw("referenceTargetField", "null");
+  w.key("referenceTo");
+  w.begin_array();
+  if (!f.reference_to.empty()) w.string(f.reference_to);
+  w.end_array();
+  if (f.relationship_name.empty()) w.kv_raw("relationshipName", "null");
+  else w.kv("relationshipName", f.relationship_name);
+  w.kv_raw("relationshipOrder", "null");
+  w.kv_bool("restrictedDelete", false);
+  w.kv_bool("restrictedPicklist", false);
+  w.kv_int("scale", number ? f.scale : 0);
+  w.kv_bool("searchPrefilterable", false);
+  w.kv("soapType", soap_type(f.type));
+  w.kv_bool("sortable", f.type != "textarea" || f.length <= 255);
+  w.kv("type", f.type == "int" ? "double" : f.type);
+  w.kv_bool("unique", false);
+  w.kv_bool("updateable", f.updateable && !f.calculated && f.type != "id");
+  w.kv_bool("writeRequiresMasterRead", false);
+  w.end_object();
+}
+
+void object_props(JsonWriter& w, const ObjectDef& d, bool history, const std::string& version) {
+  w.kv_bool("activateable", false);
+  w.kv_bool("createable", d.writable && !history);
+  w.kv_bool("custom", d.custom);
+  w.kv_bool("customSetting", false);
+  w.kv_bool("deepCloneable", false);
+  w.kv_bool("deletable", d.writable && !history);
+  w.kv_bool("deprecatedAndHidden", false);
+  w.kv_bool("feedEnabled", false);
+  w.kv_bool("hasSubtypes", false);
+  w.kv_bool("isInterface", false);
+  w.kv_bool("isSubtype", false);
+  w.kv("keyPrefix", d.key_prefix);
+  w.kv("label", d.label);
+  w.kv("labelPlural", d.label + "s");
+  w.kv_bool("layoutable", !history);
+  w.kv_bool("mergeable", false);
+  w.kv_bool("mruEnabled", false);
+  w.kv("name", d.name);
+  w.kv_bool("queryable", true);
+  w.kv_bool("replicateable", true);
+  w.kv_bool("retrieveable", true);
+  w.kv_bool("searchable", !history);
+  w.kv_bool("triggerable", !history);
+  w.kv_bool("undeletable", d.writable && !history);
+  w.kv_bool("updateable", d.writable && !history);
+  w.key("urls");
+  w.begin_object();
+  w.kv("describe", fmt::format("/services/data/v{}/sobjects/{}/describe", version, d.name));
+  w.kv("rowTemplate", fmt::format("/services/data/v{}/sobjects/{}/{{ID}}", version, d.name));
+  w.kv("sobject", fmt::format("/services/data/v{}/sobjects/{}", version, d.name));
+  w.end_object();
+}
+
+// A history object's describe, built from its columns.
+ObjectDef history_def(const Org& org, const HistoryTable& h) {
+  const ObjectDef& parent = org.tables[static_cast<std::size_t>(h.parent_table)].def;
+  ObjectDef d;
+  d.name = h.name;
+  d.label = parent.label + " History";
+  d.key_prefix = "017";
+  d.custom = parent.custom;
+  d.writable = false;
+  auto add = [&](std::string name, std::string type, std::string ref = "", std::string rel = "") {
+    FieldDef f;
+    f.name = std::move(name);
+    f.type = std::move(type);
+    f.updateable = f.createable = false;
+    f.length = f.type == "picklist" ? 255 : f.type == "anyType" ? 255 : 0;
+    f.reference_to = std::move(ref);
+    f.relationship_name = std::move(rel);
+    d.add(f);
+  };
+  add("Id", "id");
+  add("IsDeleted", "boolean");
+  add(h.parent_col, "reference", parent.name, h.parent_col == "ParentId" ? "Parent" : parent.name);
+  add("CreatedById", "reference", "User", "CreatedBy");
+  add("CreatedDate", "datetime");
+  add("Field", "picklist");
+  add("DataType", "picklist");
+  add("OldValue", "anyType");
+  add("NewValue", "anyType");
+  for (const auto& f : parent.fields) {
+    if (f.tracked) d.fields[static_cast<std::size_t>(d.field("Field"))].picklist.push_back(f.name);
+  }
+  d.fields[static_cast<std::size_t>(d.field("Field"))].picklist.push_back("created");
+  return d;
+}
+
+void write_describe(JsonWriter& w, const ObjectDef& d, bool history, const std::string& version) {
+  w.begin_object();
+  w.key("actionOverrides"); w.begin_array(); w.end_array();
+  w.key("childRelationships"); w.begin_array(); w.end_array();
+  w.kv_bool("compactLayoutable", !history);
+  w.kv_raw("defaultImplementation", "null");
+  w.kv_raw("extendedBy", "null");
+  w.kv_raw("extendsInterfaces", "null");
+  w.key("fields");
+  w.begin_array();
+  for (const auto& f : d.fields) write_field(w, f);
+  w.end_array();
+  w.kv_raw("implementedBy", "null");
+  w.kv_raw("implementsInterfaces", "null");
+  w.kv_bool("listviewable", false);
+  w.kv_bool("lookupLayoutable", false);
+  w.key("namedLayoutInfos"); w.begin_array(); w.end_array();
+  w.kv_raw("networkScopeFieldName", "null");
+  w.key("recordTypeInfos"); w.begin_array(); w.end_array();
+  w.kv_bool("searchLayoutable", false);
+  w.key("supportedScopes"); w.begin_array(); w.end_array();
+  object_props(w, d, history, version);
+  w.end_object();
+}
+
+std::optional<std::int64_t> parse_http_date(const std::string& s) {
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char mon[4] = {0};
+  int day = 0, year = 0, h = 0, m = 0, sec = 0;
+  if (std::sscanf(s.c_str(), "%*3s, %d %3s %d %d:%d:%d", &day, mon, &year, &h, &m, &sec) != 6) return std::nullopt;
+  for (int i = 0; i < 12; ++i) {
+    if (std::string_view(mon) == kMonths[i]) {
+      auto ts = Timestamp::parse(fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", year, i + 1, day, h, m, sec));
+      if (ts) return ts->ms();
+    }
+  }
+  return std::nullopt;
+}
+
+std::int64_t api_now() { return now_ms() / 1000 * 1000; }
+
+void write_save_errors(JsonWriter& w, const std::vector<SaveError>& errors, const char* code_key) {
+  w.begin_array();
+  for (const auto& e : errors) {
+    w.begin_object();
+    w.kv(code_key, e.status_code);
+    w.kv("message", e.message);
+    w.key("fields");
+    w.begin_array();
+    for (const auto& f : e.fields) w.string(f);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto c = s.find(',', start);
+    if (c == std::string::npos) c = s.size();
+    if (c > start) out.push_back(s.substr(start, c - start));
+    start = c + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Resp Server::Impl::describe_global(const std::string& version) {
+  JsonWriter w;
+  w.begin_object();
+  w.kv("encoding", "UTF-8");
+  w.kv_int("maxBatchSize", 200);
+  w.key("sobjects");
+  w.begin_array();
+  for (const auto& t : org.tables) {
+    w.begin_object();
+    object_props(w, t.def, false, version);
+    w.end_object();
+  }
+  for (const auto& h : org.histories) {
+    w.begin_object();
+    object_props(w, history_def(org, h), true, version);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return json_resp(200, w.take());
+}
+
+Resp Server::Impl::describe(const std::string& type, const std::string& version) {
+  JsonWriter w;
+  if (int t = org.table(type); t >= 0) {
+    write_describe(w, org.tables[static_cast<std::size_t>(t)].def, false, version);
+  } else if (int h = org.history(type); h >= 0) {
+    write_describe(w, history_def(org, org.histories[static_cast<std::size_t>(h)]), true, version);
+  } else {
+    return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+  }
+  return json_resp(200, w.take());
+}
+
+Resp Server::Impl::sobject_create(const Req& req, const Session& s, const std::string& type) {
+  int t = org.table(type);
+  if (t < 0) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+  auto body = Json::parse(req.body);
+  if (!body || !body->is_object()) return error_resp(400, "JSON_PARSER_ERROR", "Unexpected body");
+  std::vector<SaveError> errors;
+  auto row = org.save(t, std::nullopt, *body, s.user, api_now(), true, &errors);
+  JsonWriter w;
+  if (!row) {
+    write_save_errors(w, errors, "errorCode");
+    return json_resp(400, w.take());
+  }
+  w.begin_object();
+  w.kv("id", org.record_id(t, *row));
+  w.kv_bool("success", true);
+  w.key("errors"); w.begin_array(); w.end_array();
+  w.end_object();
+  return json_resp(201, w.take());
+}
+
+Resp Server::Impl::sobject_row(const Req& req, const Session& s, const std::string& type,
+                               const std::string& id, const std::string& version) {
+  int t = org.table(type);
+  auto where = org.find(id);
+  if (t < 0 || !where || where->first != t) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+  Table& tab = org.tables[static_cast<std::size_t>(t)];
+  std::uint32_t row = where->second;
+  bool deleted = tab.rows[row].deleted;
+  if (req.method == "GET") {
+    if (deleted) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+    std::vector<Path> paths;
+    auto names = split_commas(req.param("fields"));
+    if (names.empty()) {
+      for (const auto& f : tab.def.fields) names.push_back(f.name);
+    }
+    for (const auto& n : names) paths.push_back(Path{{n}, n});
+    auto sel = compile_select(org, Ctx{t, -1}, paths);
+    if (!sel) return error_resp(sel.error());
+    JsonWriter w;
+    write_row(org, w, Ctx{t, -1}, row, *sel, version);
+    return json_resp(200, w.take());
+  }
+  if (deleted) return error_resp(404, "ENTITY_IS_DELETED", "entity is deleted");
+  if (locked(org.record_id(t, row))) {
+    return error_resp(400, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record");
+  }
+  auto ius = req.headers.find("If-Unmodified-Since");
+  if (ius != req.headers.end()) {
+    auto since = parse_http_date(ius->second);
+    if (!since) return error_resp(400, "INVALID_HEADER", "Invalid If-Unmodified-Since header");
+    const Val& lm = tab.rows[row].v[static_cast<std::size_t>(tab.def.field("LastModifiedDate"))];
+    if (lm.num > static_cast<double>(*since)) {
+      return error_resp(412, "PRECONDITION_FAILED", "The requested resource has been modified since " + ius->second);
+    }
+  }
+  if (req.method == "DELETE") {
+    if (!tab.def.writable) return error_resp(400, "INVALID_TYPE", "entity type cannot be deleted");
+    org.remove(t, row, s.user, api_now());
+    Resp r = json_resp(204, "");
+    r.no_body = true;
+    return r;
+  }
+  if (req.method != "PATCH") return error_resp(405, "METHOD_NOT_ALLOWED", "HTTP Method not allowed");
+  auto body = Json::parse(req.body);
+  if (!body || !body->is_object()) return error_resp(400, "JSON_PARSER_ERROR", "Unexpected body");
+  std::vector<SaveError> errors;
+  auto saved = org.save(t, row, *body, s.user, api_now(), true, &errors);
+  if (!saved) {
+    JsonWriter w;
+    write_save_errors(w, errors, "errorCode");
+    return json_resp(400, w.take());
+  }
+  Resp r = json_resp(204, "");
+  r.no_body = true;
+  return r;
+}
+
+Resp Server::Impl::collections(const Req& req, const Session& s, const std::string& rest,
+                               const std::string& version) {
+  JsonWriter w;
+  if (req.method == "GET") {
+    int t = org.table(rest.empty() ? "" : rest.substr(1));
+    if (t < 0) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+    std::vector<Path> paths;
+    for (const auto& n : split_commas(req.param("fields"))) paths.push_back(Path{{n}, n});
+    auto sel = compile_select(org, Ctx{t, -1}, paths);
+    if (!sel) return error_resp(sel.error());
+    w.begin_array();
+    for (const auto& id : split_commas(req.param("ids"))) {
+      auto where = org.find(id);
+      if (!where || where->first != t || org.tables[static_cast<std::size_t>(t)].rows[where->second].deleted) {
+        w.null();
+      } else {
+        write_row(org, w, Ctx{t, -1}, where->second, *sel, version);
+      }
+    }
+    w.end_array();
+    return json_resp(200, w.take());
+  }
+  bool all_or_none = false;
+  std::vector<Json> records;
+  if (req.method == "DELETE") {
+    all_or_none = req.param("allOrNone") == "true";
+    for (const auto& id : split_commas(req.param("ids"))) {
+      Json j = Json::object();
+      j.set("id", Json::string(id));
+      records.push_back(std::move(j));
+    }
+  } else {
+    auto body = Json::parse(req.body);
+    if (!body || !body->is_object() || !body->find("records") || !body->find("records")->is_array()) {
+      return error_resp(400, "JSON_PARSER_ERROR", "Unexpected body: expected {allOrNone, records}");
+    }
+    const Json* aon = body->find("allOrNone");
+    all_or_none = aon && aon->as_bool();
+    records = body->find("records")->items();
+  }
+  if (records.size() > 200) {
+    return error_resp(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+  }
+  struct Outcome {
+    std::string id;
+    std::vector<SaveError> errors;
+  };
+  std::vector<Outcome> out(records.size());
+  std::int64_t now = api_now();
+  if (all_or_none) org.begin_tx();
+  bool any_failed = false;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Json& r = records[i];
+    std::string id = r.str("id", r.str("Id"));
+    auto fail = [&](std::string code, std::string msg) {
+      out[i].errors.push_back(SaveError{std::move(code), std::move(msg), {}});
+    };
+    std::optional<std::pair<int, std::uint32_t>> where;
+    if (req.method != "POST") {
+      where = org.find(id);
+      if (!where) { fail("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"); any_failed = true; continue; }
+      out[i].id = org.record_id(where->first, where->second);
+    }
+    int t = where ? where->first : org.table(r.find("attributes") ? r.find("attributes")->str("type") : "");
+    if (t < 0) { fail("INVALID_TYPE", "sObject type is required in attributes"); any_failed = true; continue; }
+    if (where && org.tables[static_cast<std::size_t>(t)].rows[where->second].deleted) {
+      fail("ENTITY_IS_DELETED", "entity is deleted"); any_failed = true; continue;
+    }
+    if (where && locked(out[i].id)) {
+      fail("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records: " + out[i].id);
+      any_failed = true;
+      continue;
+    }
+    if (req.method == "DELETE") {
+      org.remove(t, where->second, s.user, now);
+      continue;
+    }
+    auto row = org.save(t, where ? std::optional(where->second) : std::nullopt, r, s.user, now, true, &out[i].errors);
+    if (!row) { any_failed = true; continue; }
+    out[i].id = org.record_id(t, *row);
+  }
+  if (all_or_none && any_failed) {
+    org.rollback_tx();
+    for (auto& o : out) {
+      if (o.errors.empty()) {
+        o.errors.push_back(SaveError{"ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                     "Record rolled back because not all records were valid and the "
+                                     "request was using AllOrNone header",
+                                     {}});
+      }
+      if (req.method == "POST") o.id.clear();
+    }
+  } else if (all_or_none) {
+    org.commit_tx();
+  }
+  w.begin_array();
+  for (const auto& o : out) {
+    w.begin_object();
+    if (!o.id.empty()) w.kv("id", o.id);
+    w.kv_bool("success", o.errors.empty());
+    w.key("errors");
+    write_save_errors(w, o.errors, "statusCode");
+    w.end_object();
+  }
+  w.end_array();
+  return json_resp(200, w.take());
+}
+
+}  // namespace sfrewind::emu
