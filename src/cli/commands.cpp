@@ -7,6 +7,8 @@ void register_commands(Registry& registry) {
   register_org(registry);
   register_users(registry);
   register_sync(registry);
+  register_plan(registry);
+  register_apply(registry);
 }
 
 }  // namespace sfrewind::cli

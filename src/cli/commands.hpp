@@ -11,5 +11,7 @@ void register_commands(Registry& registry);
 void register_org(Registry& registry);       // org, discover
 void register_users(Registry& registry);     // users, logins
 void register_sync(Registry& registry);      // sync
+void register_plan(Registry& registry);      // plan
+void register_apply(Registry& registry);     // apply, verify
 
 }  // namespace sfrewind::cli
