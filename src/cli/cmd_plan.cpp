@@ -1,6 +1,7 @@
 // `sfrewind plan`: build a rollback plan from the store (describe from the org), store it and
 // write the plan file.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>

@@ -1,6 +1,8 @@
 // Re-read and write calls of the executor, parsed with the rollback module's own JSON reader.
 #include "rollback/exec_calls.hpp"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <sfrewind/rollback/batcher.hpp>
@@ -14,7 +16,7 @@ using json::Value;
 using Kind = json::Value::Kind;
 
 Error bad_body(std::string_view what) {
-  return Error{ErrorCode::kParse, fmt::format("unexpected {} in a /composite answer", what)};
+  return make_error(ErrorCode::kParse, fmt::format("unexpected {} in a /composite answer", what));
 }
 
 FieldValue value_of(const Value& v) {
@@ -66,8 +68,10 @@ Result<Value> post(api::RestClient& client, const std::string& path, const std::
 struct Exchange {
   Value request;
   Value response;
-  const std::vector<Value>* subrequests = nullptr;
-  const std::vector<Value>* subresponses = nullptr;
+  const std::vector<Value>& subrequests() const { return request.find("compositeRequest")->items; }
+  const std::vector<Value>& subresponses() const {
+    return response.find("compositeResponse")->items;
+  }
 };
 
 Result<Exchange> exchange(api::RestClient& client, const std::string& path,
@@ -85,8 +89,6 @@ Result<Exchange> exchange(api::RestClient& client, const std::string& path,
   if (!outs || outs->kind != Kind::kArray || outs->items.size() != subs->items.size()) {
     return bad_body("compositeResponse");
   }
-  ex.subrequests = &subs->items;
-  ex.subresponses = &outs->items;
   return ex;
 }
 
@@ -164,12 +166,12 @@ Status read_live(api::RestClient& client, const HttpCall& call, LiveMap& live,
                  std::int64_t& calls) {
   auto ex = exchange(client, call.path, call.body, calls);
   if (!ex) return ex.error();
-  for (std::size_t i = 0; i < ex->subrequests->size(); ++i) {
-    const Value* url = (*ex->subrequests)[i].find("url");
-    const Value& out = (*ex->subresponses)[i];
+  for (std::size_t i = 0; i < ex->subrequests().size(); ++i) {
+    const Value* url = ex->subrequests()[i].find("url");
+    const Value& out = ex->subresponses()[i];
     const Value* body = out.find("body");
     if (status_of(out) >= 400 || !body || body->kind != Kind::kArray) {
-      return Error{ErrorCode::kApi, "re-read failed: " + error_detail(body, "errorCode")};
+      return make_error(ErrorCode::kApi, "re-read failed: " + error_detail(body, "errorCode"));
     }
     add_records(split_commas(url_param(url ? url->text : "", "ids")), *body, live);
   }
@@ -223,14 +225,14 @@ Result<std::unordered_map<std::string, WriteResult>> send_write(api::RestClient&
   auto ex = exchange(client, batch.path, batch.body, calls);
   if (!ex) return ex.error();
   std::unordered_map<std::string, WriteResult> results;
-  for (std::size_t i = 0; i < ex->subrequests->size(); ++i) {
-    const Value& sub = (*ex->subrequests)[i];
+  for (std::size_t i = 0; i < ex->subrequests().size(); ++i) {
+    const Value& sub = ex->subrequests()[i];
     const Value* url = sub.find("url");
     bool collection = url && url->text.find("/composite/sobjects") != std::string::npos;
     if (collection) {
-      collection_results(sub, (*ex->subresponses)[i], results);
+      collection_results(sub, ex->subresponses()[i], results);
     } else {
-      row_result(sub, (*ex->subresponses)[i], results);
+      row_result(sub, ex->subresponses()[i], results);
     }
   }
   return results;
@@ -240,12 +242,12 @@ Result<std::string> fill_guards(std::string body, const LiveMap& live) {
   std::size_t at = 0;
   while ((at = body.find(kIfUnmodifiedSincePrefix, at)) != std::string::npos) {
     auto end = body.find("}}", at);
-    if (end == std::string::npos) return Error{ErrorCode::kInvalidArgument, "bad guard placeholder"};
+    if (end == std::string::npos) return make_error(ErrorCode::kInvalidArgument, "bad guard placeholder");
     std::size_t id_at = at + kIfUnmodifiedSincePrefix.size();
     std::string id = body.substr(id_at, end - id_at);
     auto rec = live.find(id);
     if (rec == live.end() || !rec->second.last_modified) {
-      return Error{ErrorCode::kInvalidArgument, "no LastModifiedDate re-read for " + id};
+      return make_error(ErrorCode::kInvalidArgument, "no LastModifiedDate re-read for " + id);
     }
     // HTTP dates have whole seconds: round up so our own re-read instant is not "after" it.
     std::int64_t ms = rec->second.last_modified->ms();

@@ -33,7 +33,7 @@ Result<std::string> runner_id(api::RestClient& client) {
   auto v = json::parse(resp->body);
   const json::Value* id = v ? v->find("user_id") : nullptr;
   if (!id || id->text.empty()) {
-    return Error{ErrorCode::kInvalidArgument, "cannot tell which user runs apply: refusing"};
+    return make_error(ErrorCode::kInvalidArgument, "cannot tell which user runs apply: refusing");
   }
   return normalized(id->text);
 }
@@ -63,8 +63,8 @@ Result<JournalState> load_journal_state(Store& store, const std::string& plan_id
   auto broken = store.verify_journal();
   if (!broken) return broken.error();
   if (*broken != 0) {
-    return Error{ErrorCode::kStorage,
-                 fmt::format("the journal's hash chain is broken at entry {}", *broken)};
+    return make_error(ErrorCode::kStorage,
+                 fmt::format("the journal's hash chain is broken at entry {}", *broken));
   }
   auto rows = store.journal(plan_id);
   if (!rows) return rows.error();
@@ -78,9 +78,9 @@ Status check_runner(api::RestClient& client, const Plan& plan) {
   if (!me) return me.error();
   for (const auto& u : plan.users) {
     if (normalized(u) == *me) {
-      return Error{ErrorCode::kInvalidArgument,
+      return make_error(ErrorCode::kInvalidArgument,
                    "refusing to apply: the logged-in user " + *me +
-                       " is one of the plan's users (use another credential)"};
+                       " is one of the plan's users (use another credential)");
     }
   }
   return ok();

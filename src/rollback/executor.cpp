@@ -1,6 +1,7 @@
 // Executor: batch by batch, re-read, compare, journal the intent, write, journal the outcomes.
 #include <sfrewind/rollback/executor.hpp>
 
+#include <iterator>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -176,10 +177,10 @@ Status prepare(Run& run) {
   auto stored = run.store.load_plan(run.plan.plan_id);
   if (!stored) return stored.error();
   if (!*stored) {
-    return Error{ErrorCode::kInvalidArgument, "plan " + run.plan.plan_id + " is not in the store"};
+    return make_error(ErrorCode::kInvalidArgument, "plan " + run.plan.plan_id + " is not in the store");
   }
   if ((*stored)->content_hash != run.plan.hash) {
-    return Error{ErrorCode::kInvalidArgument, "plan " + run.plan.plan_id + " differs from the stored one"};
+    return make_error(ErrorCode::kInvalidArgument, "plan " + run.plan.plan_id + " differs from the stored one");
   }
   auto state = load_journal_state(run.store, run.plan.plan_id);
   if (!state) return state.error();
@@ -211,7 +212,7 @@ Result<ItemOutcome> parse_item_outcome(std::string_view name) {
   for (std::size_t i = 0; i < std::size(kOutcomeNames); ++i) {
     if (kOutcomeNames[i] == name) return static_cast<ItemOutcome>(i);
   }
-  return Error{ErrorCode::kInvalidArgument, fmt::format("unknown outcome '{}'", name)};
+  return make_error(ErrorCode::kInvalidArgument, fmt::format("unknown outcome '{}'", name));
 }
 
 Result<ExecuteSummary> execute_plan(api::RestClient& client, Store& store, const Plan& plan,

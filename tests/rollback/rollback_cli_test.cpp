@@ -1,4 +1,5 @@
 // plan / apply / verify end to end on the sample incident, in process against sfrewind-emu.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
