@@ -18,6 +18,9 @@ namespace {
 constexpr std::string_view kOutcomeNames[] = {"applied", "already_restored", "drifted", "failed",
                                               "pending"};
 
+// Extra write calls for records that failed on a row lock (UNABLE_TO_LOCK_ROW).
+constexpr int kLockRetries = 2;
+
 // One run: the plan, its ready items and what is known about each.
 struct Run {
   api::RestClient& client;
@@ -108,26 +111,61 @@ void record_results(Run& run, const std::vector<std::size_t>& sent,
   }
 }
 
-// Sends the items of one write call; false when the test hook stopped the run.
-Result<bool> write(Run& run, std::size_t b, const Batch& call, const std::vector<std::size_t>& send,
-                   const LiveMap& live) {
+// The items of `items` whose record the call writes.
+std::vector<std::size_t> in_call(const Run& run, const Batch& call,
+                                 const std::vector<std::size_t>& items) {
+  std::unordered_set<std::string> ids(call.record_ids.begin(), call.record_ids.end());
+  std::vector<std::size_t> out;
+  for (std::size_t i : items) {
+    if (ids.count(run.ready[i]->record_id)) out.push_back(i);
+  }
+  return out;
+}
+
+Result<std::unordered_map<std::string, WriteResult>> send(Run& run, const Batch& call,
+                                                           const LiveMap& live) {
   Batch filled = call;
   if (run.mode == BatchMode::kGuarded) {
     auto body = fill_guards(call.body, live);
     if (!body) return body.error();
     filled.body = std::move(*body);
   }
-  std::unordered_set<std::string> ids(call.record_ids.begin(), call.record_ids.end());
-  std::vector<std::size_t> sent;
-  for (std::size_t i : send) {
-    if (ids.count(run.ready[i]->record_id)) sent.push_back(i);
-  }
-  if (auto s = journal(run, b, sent, kJournalIntent); !s) return s.error();
   auto results = send_write(run.client, filled, run.summary.api_calls);
+  if (results) run.summary.records_written += call.record_ids.size();
+  return results;
+}
+
+// Items of `sent` that failed on a row lock: nothing was written, so sending again is safe.
+std::vector<std::size_t> locked(const Run& run, const std::vector<std::size_t>& sent) {
+  std::vector<std::size_t> out;
+  for (std::size_t i : sent) {
+    const ItemResult& r = run.summary.items[i];
+    if (r.outcome == ItemOutcome::kFailed && r.detail.rfind("UNABLE_TO_LOCK_ROW", 0) == 0) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// Sends the items of one write call, retrying row-lock failures; false when the test hook
+// stopped the run.
+Result<bool> write(Run& run, std::size_t b, const Batch& call, const std::vector<std::size_t>& send_items,
+                   const LiveMap& live) {
+  std::vector<std::size_t> sent = in_call(run, call, send_items);
+  if (auto s = journal(run, b, sent, kJournalIntent); !s) return s.error();
+  auto results = send(run, call, live);
   if (!results) return results.error();
-  run.summary.records_written += call.record_ids.size();
   if (run.options.after_write && !run.options.after_write(b)) return false;
   record_results(run, sent, *results);
+  for (int attempt = 0; attempt < kLockRetries; ++attempt) {
+    std::vector<std::size_t> again = locked(run, sent);
+    if (again.empty()) break;
+    for (const Batch& retry : write_batches(run, call, again, 0)) {
+      auto r = send(run, retry, live);
+      if (!r) return r.error();
+      record_results(run, in_call(run, retry, again), *r);
+    }
+  }
   if (auto s = journal(run, b, sent, kJournalOutcome); !s) return s.error();
   return true;
 }

@@ -170,12 +170,15 @@ inline Oracle acme_oracle() {
   }
   const std::string from = kFrom, to = kTo;
   for (const auto& e : doc->find("edits")->items) {
+    if (!e.find("fields")) continue;  // {"op": "delete"}: the deleted invoice is not attacked
     std::string t = e.find("time")->text, key = e.find("record")->text;
     bool in_window = t >= from && t < to && e.find("user")->text == kAttacker;
     for (const auto& [f, v] : e.find("fields")->members) {
       std::pair<std::string, std::string> k{key, f};
       if (in_window) {
-        if (!pre.count(k)) pre[k] = value.count(k) ? value[k] : "null";
+        // A field the file never set is null, or false for a checkbox (Salesforce's default).
+        std::string unset = v.kind == rollback::json::Value::Kind::kBool ? "false" : "null";
+        if (!pre.count(k)) pre[k] = value.count(k) ? value[k] : unset;
         attacker[k] = literal_of(v);
         touched_after.erase(k);
       } else if (t >= from && attacker.count(k)) {

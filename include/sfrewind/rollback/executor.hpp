@@ -82,7 +82,8 @@ Status check_runner(api::RestClient& client, const Plan& plan);
 
 // Runs `plan` batch by batch: re-reads each batch's live values, writes only items still holding
 // attacker_value, journals intents before and per-record outcomes after every write call in
-// `store`. A rerun resumes: items with a recorded outcome are never sent again; an intent with
+// `store`. Records refused with UNABLE_TO_LOCK_ROW are sent again up to twice (extra calls
+// beyond the plan's estimate happen only then). A rerun resumes: items with a recorded outcome are never sent again; an intent with
 // no outcome is settled from the live value. Per-record failures are data in the summary.
 // Errors: check_runner's, kInvalidArgument for an unknown plan in the store, and call or store
 // failures (the journal then shows how far the run got; rerun to resume).
