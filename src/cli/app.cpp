@@ -30,6 +30,8 @@ void add_org_options(CLI::App& app, OrgOptions& org) {
   app.add_option("--jwt-key", org.jwt_key, "Private key file for the JWT bearer flow");
   app.add_option("--username", org.username, "Username for the JWT bearer flow");
   app.add_option("--login-url", org.login_url, "Login URL for OAuth flows")->envname("SF_LOGIN_URL");
+  app.add_option("--refresh-token", org.refresh_token, "OAuth refresh token (with --client-id)")
+      ->envname("SF_REFRESH_TOKEN");
   app.add_option("--api-version", org.api_version, "API version")->capture_default_str();
 }
 
