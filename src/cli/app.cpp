@@ -63,7 +63,7 @@ std::string usage_hint(const CLI::App& root) {
     app = subs.front();
     path += " " + app->get_name();
   }
-  return fmt::format("usage: {} [OPTIONS]; see '{} --help'", path, path);
+  return fmt::format("usage: {} [OPTIONS], see '{} --help'", path, path);
 }
 
 int dispatch(Registry& registry, Context& ctx) {
@@ -94,7 +94,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "sfrewind: " << e.what() << "\n" << usage_hint(app) << "\n";
+    // One line: the fault, then the usage hint of the command that failed to parse.
+    err << "sfrewind: " << e.what() << " (" << usage_hint(app) << ")\n";
     return kExitUsage;
   }
   if (!ctx.global.config.empty()) {

@@ -17,8 +17,8 @@ struct SyncArgs {
   std::string objects;
   std::string fields;
   std::string since;
-  int jobs = 0;
-  int batch_size = 0;
+  int jobs = -1;        // -1: not given on the command line
+  int batch_size = -1;
   int api_budget = -1;
 };
 
@@ -30,7 +30,7 @@ std::string from_config(const Context& ctx, const std::string& given, const char
 
 Result<int> int_setting(const Context& ctx, int given, const char* key, int fallback, int lo, int hi) {
   int value = given;
-  if (value == 0 || value == -1) {
+  if (value == -1) {
     auto it = ctx.config.find(key);
     if (it == ctx.config.end()) return fallback;
     try {
