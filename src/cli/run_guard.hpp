@@ -4,6 +4,7 @@
 #include <string>
 
 #include <sfrewind/store/run_lock.hpp>
+#include <sfrewind/store/store.hpp>
 
 #include "cli/app.hpp"
 
