@@ -70,15 +70,15 @@ TEST_SUITE("snapshot") {
   TEST_CASE("a tracked edit the store's history has not seen is drift until the next sync") {
     Acme acme;
     acme.sync();
-    REQUIRE(acme.run({"snapshot", "-q"}, true).code == 0);
+    REQUIRE(acme.run({"-q", "snapshot"}, true).code == 0);
     std::string account = owner_account(acme);
     acme.edit("tok-admin", "Account", account, "Bank_Account__c", "\"XX00\"");
-    auto r = acme.run({"snapshot", "-q"}, true);
+    auto r = acme.run({"-q", "snapshot"}, true);
     CHECK(r.code == 3);
     CHECK(r.err.find("drift: Account " + account + " Bank_Account__c is 'XX00', history says") !=
           std::string::npos);
     acme.sync();
-    CHECK(acme.run({"snapshot", "-q"}, true).code == 0);
+    CHECK(acme.run({"-q", "snapshot"}, true).code == 0);
   }
 
   TEST_CASE("a second run while the lock is held exits 75 with one line") {
@@ -96,17 +96,17 @@ TEST_SUITE("snapshot") {
 
   TEST_CASE("sync --alert flags the incident rate and a new field of an integration user") {
     Acme acme;
-    auto first = acme.run({"sync", "-q", "--alert", "rate=100", "--alert", "new-field"}, true);
+    auto first = acme.run({"-q", "sync", "--alert", "rate=100", "--alert", "new-field"}, true);
     CHECK(first.code == 3);
     CHECK(first.err.find("alert: rate: integration.accounting@acme.example changed") !=
           std::string::npos);
     CHECK(first.err.find("new field") == std::string::npos);  // empty store: no baseline
-    auto quiet = acme.run({"sync", "-q", "--alert", "new-field"}, true);
+    auto quiet = acme.run({"-q", "sync", "--alert", "new-field"}, true);
     CHECK(quiet.code == 0);
     CHECK(quiet.out.empty());
     CHECK(quiet.err.empty());
     acme.edit("tok-marketing", "Account", owner_account(acme), "Credit_Limit__c", "1.0");
-    auto r = acme.run({"sync", "-q", "--alert", "new-field"}, true);
+    auto r = acme.run({"-q", "sync", "--alert", "new-field"}, true);
     CHECK(r.code == 3);
     CHECK(r.err.find("alert: new field: integration.marketing@acme.example changed "
                      "Account.Credit_Limit__c for the first time") != std::string::npos);

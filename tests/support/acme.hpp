@@ -91,7 +91,7 @@ class Acme {
     return run_cli(all);
   }
   void sync() {
-    auto r = run({"sync", "-q"}, true);
+    auto r = run({"-q", "sync"}, true);
     INFO(r.err);
     REQUIRE(r.code == 0);
   }
