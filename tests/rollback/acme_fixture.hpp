@@ -20,7 +20,7 @@
 #include "rollback/json.hpp"
 #include "support/temp_dir.hpp"
 
-namespace sfrewind::test {
+namespace sfrewind::test::rollback_tests {
 
 inline constexpr const char* kAcmeFile = SFREWIND_SOURCE_DIR "/samples/orgs/acme-incident.json";
 inline constexpr const char* kFrom = "2026-11-20T01:00:00Z";
@@ -195,4 +195,4 @@ inline Oracle acme_oracle() {
   return o;
 }
 
-}  // namespace sfrewind::test
+}  // namespace sfrewind::test::rollback_tests

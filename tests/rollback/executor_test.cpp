@@ -10,7 +10,7 @@
 #include "cli/plan_source.hpp"
 #include "rollback/acme_fixture.hpp"
 
-namespace sfrewind::test {
+namespace sfrewind::test::rollback_tests {
 namespace {
 
 using rollback::ItemOutcome;
@@ -161,4 +161,4 @@ TEST_CASE("a dry run re-reads but writes nothing and journals nothing") {
 }  // TEST_SUITE
 
 }  // namespace
-}  // namespace sfrewind::test
+}  // namespace sfrewind::test::rollback_tests

@@ -9,7 +9,7 @@
 
 #include "rollback/acme_fixture.hpp"
 
-namespace sfrewind::test {
+namespace sfrewind::test::rollback_tests {
 namespace {
 
 std::string read_all(const std::string& path) {
@@ -212,4 +212,4 @@ TEST_CASE("bad input gets one line on stderr and exit 2 and leaves the store unc
 }  // TEST_SUITE
 
 }  // namespace
-}  // namespace sfrewind::test
+}  // namespace sfrewind::test::rollback_tests
