@@ -137,7 +137,7 @@ Resp Server::Impl::oauth_token(const Req& req) {
   };
   if (grant == "client_credentials") {
     if (!app) return oauth_error("invalid_client_id", "client identifier invalid");
-    if (app->client_secret != secret) return oauth_error("invalid_client", "invalid client credentials");
+    if (app->client_secret != secret) return oauth_error("invalid_grant", "authentication failure");
     int u = org.user_row(app->run_as);
     if (u < 0) return oauth_error("invalid_grant", "no client credentials user enabled");
     if (!usable(u)) {
