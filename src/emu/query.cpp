@@ -1,6 +1,8 @@
 // QueryService: compiles a parsed Query against the Org, filters, sorts and pages results.
 #include "emu/query.hpp"
 
+#include "emu/history_writer.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -412,7 +414,24 @@ std::string QueryService::page(const Org& org, const std::string& id, const Curs
   if (end < c.rows.size()) w.kv("nextRecordsUrl", fmt::format("/services/data/v{}/query/{}-{}", version, id, end));
   w.key("records");
   w.begin_array();
-  for (std::size_t i = offset; i < end; ++i) write_row(org, w, c.ctx, c.rows[i], c.select, version);
+  bool plain = c.ctx.hist >= 0;
+  std::vector<std::pair<std::string, int>> cols;
+  for (const auto& n : c.select) {
+    plain = plain && !n.relation;
+    std::string key;
+    append_quoted(key, n.name);
+    cols.emplace_back(key + ":", n.field);
+  }
+  if (plain) {
+    HistoryWriter hw(org, c.ctx.hist, version);
+    std::string& out = w.out();
+    for (std::size_t i = offset; i < end; ++i) {
+      if (i > offset) out += ',';
+      hw.write(out, c.rows[i], cols);
+    }
+  } else {
+    for (std::size_t i = offset; i < end; ++i) write_row(org, w, c.ctx, c.rows[i], c.select, version);
+  }
   w.end_array();
   w.end_object();
   return w.take();
