@@ -129,6 +129,13 @@ void object_props(JsonWriter& w, const ObjectDef& d, bool history, const std::st
   w.kv_bool("updateable", d.writable && !history);
   w.key("urls");
   w.begin_object();
+  for (const char* k : {"compactLayouts", "approvalLayouts", "listviews", "quickActions", "layouts"}) {
+    w.kv(k, fmt::format("/services/data/v{}/sobjects/{}/describe/{}", version, d.name, k));
+  }
+  w.kv("defaultValues", fmt::format("/services/data/v{}/sobjects/{}/defaultValues?recordTypeId&fields", version, d.name));
+  w.kv("uiDetailTemplate", fmt::format("https://emu.invalid/{{ID}}"));
+  w.kv("uiEditTemplate", fmt::format("https://emu.invalid/{{ID}}/e"));
+  w.kv("uiNewRecord", fmt::format("https://emu.invalid/{}/e", d.key_prefix));
   w.kv("describe", fmt::format("/services/data/v{}/sobjects/{}/describe", version, d.name));
   w.kv("rowTemplate", fmt::format("/services/data/v{}/sobjects/{}/{{ID}}", version, d.name));
   w.kv("sobject", fmt::format("/services/data/v{}/sobjects/{}", version, d.name));
@@ -249,11 +256,15 @@ Resp Server::Impl::describe_global(const std::string& version) {
   w.begin_array();
   for (const auto& t : org.tables) {
     w.begin_object();
+    w.kv_raw("associateEntityType", "null");
+    w.kv_raw("associateParentEntity", "null");
     object_props(w, t.def, false, version);
     w.end_object();
   }
   for (const auto& h : org.histories) {
     w.begin_object();
+    w.kv("associateEntityType", "History");
+    w.kv("associateParentEntity", org.tables[static_cast<std::size_t>(h.parent_table)].def.name);
     object_props(w, history_def(org, h), true, version);
     w.end_object();
   }
