@@ -367,6 +367,7 @@ Result<std::string> QueryService::run(const Org& org, std::string_view soql, boo
   c.ctx = ctx;
   c.select = std::move(*select);
   c.created_ms = now_ms;
+  c.batch = batch;
   std::size_t n = ctx.table >= 0 ? org.tables[static_cast<std::size_t>(ctx.table)].rows.size()
                                  : org.histories[static_cast<std::size_t>(ctx.hist)].rows.size();
   for (std::uint32_t r = 0; r < n; ++r) {
@@ -449,7 +450,7 @@ Result<std::string> QueryService::more(const Org& org, std::string_view locator,
     return api_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
   }
   it->second.created_ms = now_ms;  // Salesforce expires cursors after inactivity
-  return page(org, id, it->second, offset, batch, version);
+  return page(org, id, it->second, offset, batch > 0 ? batch : it->second.batch, version);
 }
 
 }  // namespace sfrewind::emu

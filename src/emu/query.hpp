@@ -34,6 +34,7 @@ struct Cursor {
   std::vector<SelNode> select;
   std::vector<std::uint32_t> rows;
   std::int64_t created_ms = 0;
+  int batch = 2000;  // the batch size asked for by the first request sticks to the cursor
 };
 
 // Owns open query cursors. Thread-safety: none; the Server calls it under its mutex.
@@ -44,6 +45,7 @@ class QueryService {
   Result<std::string> run(const Org& org, std::string_view soql, bool all, int batch,
                           std::string_view version, std::int64_t now_ms);
   // Returns the page at `locator` ("<cursor id>-<offset>"); INVALID_QUERY_LOCATOR when unknown.
+  // `batch` 0 keeps the cursor's batch size.
   Result<std::string> more(const Org& org, std::string_view locator, int batch,
                            std::string_view version, std::int64_t now_ms);
   // Forgets every cursor (fault injection: expired locators).

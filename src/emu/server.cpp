@@ -317,14 +317,12 @@ Resp Server::Impl::limits() {
 }
 
 Resp Server::Impl::data(const Req& req, const Session& s, const std::string& version, const std::string& rest) {
-  auto batch = [&] {
-    int b = 2000;
+  auto batch = [&](int fallback) {
     auto it = req.headers.find("Sforce-Query-Options");
-    if (it != req.headers.end()) {
-      auto pos = it->second.find("batchSize=");
-      if (pos != std::string::npos) b = std::atoi(it->second.c_str() + pos + 10);
-    }
-    return std::clamp(b, 200, 2000);
+    if (it == req.headers.end()) return fallback;
+    auto pos = it->second.find("batchSize=");
+    if (pos == std::string::npos) return fallback;
+    return std::clamp(std::atoi(it->second.c_str() + pos + 10), 200, 2000);
   };
   if (rest.empty()) {
     JsonWriter w;
@@ -338,13 +336,13 @@ Resp Server::Impl::data(const Req& req, const Session& s, const std::string& ver
   std::string ver = version.substr(1);
   if (rest == "limits" || rest == "limits/") return limits();
   if ((rest == "query" || rest == "queryAll" || rest == "query/" || rest == "queryAll/") && req.method == "GET") {
-    auto r = queries.run(org, req.param("q"), rest.rfind("queryAll", 0) == 0, batch(), ver, now_ms());
+    auto r = queries.run(org, req.param("q"), rest.rfind("queryAll", 0) == 0, batch(2000), ver, now_ms());
     return r ? json_resp(200, std::move(*r)) : error_resp(r.error());
   }
   if ((rest.rfind("query/", 0) == 0 || rest.rfind("queryAll/", 0) == 0) && req.method == "GET") {
     std::string loc = rest.substr(rest.find('/') + 1);
     if (faults.expire_locators) return error_resp(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
-    auto r = queries.more(org, loc, batch(), ver, now_ms());
+    auto r = queries.more(org, loc, batch(0), ver, now_ms());
     return r ? json_resp(200, std::move(*r)) : error_resp(r.error());
   }
   if (rest == "composite" && req.method == "POST") return composite(req, s, ver);
