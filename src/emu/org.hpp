@@ -53,7 +53,8 @@ struct ObjectDef {
   std::string label;
   std::string key_prefix;
   bool custom = false;
-  bool writable = true;  // false for system objects (User, LoginHistory, FieldDefinition...)
+  bool writable = true;   // false for read-only system objects (LoginHistory, FieldDefinition...)
+  bool creatable = true;  // false for every system object: no API create or delete
   std::vector<FieldDef> fields;
   std::unordered_map<std::string, int> index;  // lower-case name -> field
   std::vector<ValidationRule> rules;

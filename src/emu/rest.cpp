@@ -103,11 +103,11 @@ void write_field(JsonWriter& w, const FieldDef& f) {
 
 void object_props(JsonWriter& w, const ObjectDef& d, bool history, const std::string& version) {
   w.kv_bool("activateable", false);
-  w.kv_bool("createable", d.writable && !history);
+  w.kv_bool("createable", d.creatable && !history);
   w.kv_bool("custom", d.custom);
   w.kv_bool("customSetting", false);
   w.kv_bool("deepCloneable", false);
-  w.kv_bool("deletable", d.writable && !history);
+  w.kv_bool("deletable", d.creatable && !history);
   w.kv_bool("deprecatedAndHidden", false);
   w.kv_bool("feedEnabled", false);
   w.kv_bool("hasSubtypes", false);
@@ -125,7 +125,7 @@ void object_props(JsonWriter& w, const ObjectDef& d, bool history, const std::st
   w.kv_bool("retrieveable", true);
   w.kv_bool("searchable", !history);
   w.kv_bool("triggerable", !history);
-  w.kv_bool("undeletable", d.writable && !history);
+  w.kv_bool("undeletable", d.creatable && !history);
   w.kv_bool("updateable", d.writable && !history);
   w.key("urls");
   w.begin_object();
@@ -288,6 +288,9 @@ Resp Server::Impl::describe(const std::string& type, const std::string& version)
 Resp Server::Impl::sobject_create(const Req& req, const Session& s, const std::string& type) {
   int t = org.table(type);
   if (t < 0) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
+  if (!org.tables[static_cast<std::size_t>(t)].def.creatable) {
+    return error_resp(400, "INVALID_TYPE", "entity type " + type + " does not support create");
+  }
   auto body = Json::parse(req.body);
   if (!body || !body->is_object()) return error_resp(400, "JSON_PARSER_ERROR", "Unexpected body");
   std::vector<SaveError> errors;
@@ -341,7 +344,7 @@ Resp Server::Impl::sobject_row(const Req& req, const Session& s, const std::stri
     }
   }
   if (req.method == "DELETE") {
-    if (!tab.def.writable) return error_resp(400, "INVALID_TYPE", "entity type cannot be deleted");
+    if (!tab.def.creatable) return error_resp(400, "INVALID_TYPE", "entity type cannot be deleted");
     org.remove(t, row, s.user, api_now());
     Resp r = json_resp(204, "");
     r.no_body = true;
@@ -432,6 +435,11 @@ Resp Server::Impl::collections(const Req& req, const Session& s, const std::stri
     }
     if (where && locked(out[i].id)) {
       fail("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records: " + out[i].id);
+      any_failed = true;
+      continue;
+    }
+    if (!org.tables[static_cast<std::size_t>(t)].def.creatable && req.method != "PATCH") {
+      fail("INVALID_TYPE", "entity type does not support create or delete");
       any_failed = true;
       continue;
     }
