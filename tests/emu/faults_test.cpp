@@ -35,7 +35,7 @@ TEST_CASE("REQUEST_LIMIT_EXCEEDED after N calls and UNABLE_TO_LOCK_ROW on chosen
   CHECK(test::parse(limited).items()[0].str("errorCode") == "REQUEST_LIMIT_EXCEEDED");
 }
 
-TEST_CASE("503 bursts, token expiry after N calls and truncated bodies are deterministic") {
+TEST_CASE("503 bursts token expiry after N calls and truncated bodies are deterministic") {
   auto pattern = [] {
     test::Emu emu;
     FaultOptions f;

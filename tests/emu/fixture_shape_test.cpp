@@ -68,7 +68,7 @@ TEST_CASE("every real fixture body parses") {
   CHECK(n > 50);
 }
 
-TEST_CASE("token, refresh and session error bodies match the real ones") {
+TEST_CASE("token refresh and session error bodies match the real ones") {
   test::Emu emu;
   Json ok = test::parse(form_post(emu, "grant_type=client_credentials&client_id=acme-responder-app&client_secret=acme-responder-secret"));
   same_shape(load("restforce/auth_success_response.json"), ok, "token");
@@ -104,7 +104,7 @@ TEST_CASE("describe bodies match the real ones") {
   same_shape(*load("apache-camel/limits.json").find("DailyApiRequests"), *lim.find("DailyApiRequests"), "limits");
 }
 
-TEST_CASE("create, collections and composite bodies match the real ones") {
+TEST_CASE("create collections and composite bodies match the real ones") {
   test::Emu emu;
   same_shape(load("cumulusci/sobject_create_201.response.json"),
              test::parse(emu.send("POST", "sobjects/Invoice__c", R"({"Name":"shape"})")), "create");

@@ -9,7 +9,7 @@ namespace {
 
 TEST_SUITE("emu") {
 
-TEST_CASE("the SOQL parser reads select lists, where trees, order keys, limit and offset") {
+TEST_CASE("the SOQL parser reads select lists where trees order keys limit and offset") {
   auto q = parse_soql(
       "SELECT Id, Parent.Name, CreatedBy.Username FROM Invoice__History WHERE (Field = 'Paid__c' OR "
       "Field IN ('Amount__c','Status__c')) AND NOT DataType = null AND CreatedDate >= "
@@ -55,7 +55,7 @@ TEST_CASE("malformed SOQL is reported as MALFORMED_QUERY") {
   }
 }
 
-TEST_CASE("the query endpoint answers INVALID_TYPE, INVALID_FIELD and MALFORMED_QUERY as error arrays") {
+TEST_CASE("the query endpoint answers INVALID_TYPE INVALID_FIELD and MALFORMED_QUERY as error arrays") {
   test::Emu emu;
   struct Case {
     const char* soql;

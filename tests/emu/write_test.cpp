@@ -59,7 +59,7 @@ TEST_CASE("collections with allOrNone roll back every record when one fails") {
   CHECK(hist.find("totalSize")->as_int() == 0);
 }
 
-TEST_CASE("collections refuse more than 200 records and handle create, get and delete") {
+TEST_CASE("collections refuse more than 200 records and handle create get and delete") {
   test::Emu emu;
   std::string many = R"({"records":[)";
   for (int i = 0; i < 201; ++i) many += std::string(i ? "," : "") + R"({"attributes":{"type":"Invoice__c"},"Name":"x"})";
@@ -96,7 +96,7 @@ TEST_CASE("composite with allOrNone halts the rest with PROCESSING_HALTED and ro
   CHECK(emu.server->write_log().empty());
 }
 
-TEST_CASE("composite runs queries, references earlier results and enforces If-Unmodified-Since") {
+TEST_CASE("composite runs queries references earlier results and enforces If-Unmodified-Since") {
   test::Emu emu;
   auto ids = invoice_ids(emu, 1);
   std::string body = R"({"compositeRequest":[
