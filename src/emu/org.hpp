@@ -139,6 +139,7 @@ class Org {
   std::vector<WriteLogEntry> write_log;
   std::int64_t api_calls = 0;
   std::int64_t api_max = 100000;
+  std::int64_t api_day = 0;  // UTC day the api_calls count belongs to
   std::uint32_t next_history_seq = 1;
 
   // Looks up a table by object name (case-insensitive); -1 when unknown.
