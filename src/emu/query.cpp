@@ -138,7 +138,9 @@ bool test(const Org& org, Ctx ctx, std::uint32_t row, const CExpr& e) {
     case Expr::Kind::kNot: return !test(org, ctx, row, e.kids[0]);
     case Expr::Kind::kCond: break;
   }
-  Val v = eval(org, ctx, row, e.path, false);
+  // Dates of history rows compare as numbers; no need to format them per row.
+  bool numeric = e.path.leaf_ctx.hist >= 0 && e.path.leaf == kHCreatedDate;
+  Val v = eval(org, ctx, row, e.path, numeric);
   const Val& lit = e.values[0];
   switch (e.op) {
     case Op::kEq: return lit.is_null() ? v.is_null() : (!v.is_null() && equal_vals(v, lit));
