@@ -182,8 +182,9 @@ Server::~Server() { stop(); }
 
 void Server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (!impl_->thread.joinable()) return;  // start() failed before serving
   impl_->http->stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->thread.join();
 }
 
 int Server::port() const { return impl_->port; }

@@ -65,6 +65,36 @@ TEST_CASE("503 bursts token expiry after N calls and truncated bodies are determ
   CHECK((!cut || cut->body.size() < 100));
 }
 
+TEST_CASE("a reset fault closes the connection before the body and the next call works") {
+  test::Emu emu;
+  FaultOptions f;
+  f.reset_every = 1;
+  emu.server->set_faults(f);
+  auto r = emu.get("sobjects/Invoice__c/describe");
+  CHECK((!r || r->body.empty()));
+  emu.server->set_faults(FaultOptions());
+  auto again = emu.get("limits");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
+TEST_CASE("a bad org file or an unknown fixed-token user fails to start") {
+  ServerOptions o;
+  o.org_file = "/nonexistent/org.json";
+  auto s = Server::start(o);
+  REQUIRE_FALSE(s.has_value());
+  CHECK(s.error().message.find("/nonexistent/org.json") != std::string::npos);
+  ServerOptions t;
+  t.org_file = test::acme_file();
+  t.fixed_tokens.emplace_back("X", "nobody@acme.example");
+  CHECK_FALSE(Server::start(t).has_value());
+  FaultOptions f;
+  CHECK(parse_faults("latency_ms=3,lock_records=a;b,seed=4", &f).has_value());
+  CHECK(f.lock_records.size() == 2);
+  CHECK(f.seed == 4);
+  CHECK_FALSE(parse_faults("nope=1", &f).has_value());
+}
+
 TEST_CASE("responses are gzip-compressed when the client asks") {
   test::Emu emu;
   emu.client->set_decompress(false);

@@ -96,6 +96,18 @@ TEST_CASE("paging with batchSize returns nextRecordsUrl locators until done") {
   CHECK(page.find("nextRecordsUrl") == nullptr);
 }
 
+TEST_CASE("queryAll pages continue through a query locator") {
+  test::Emu emu;
+  Json page = test::parse(emu.query("SELECT Id, IsDeleted FROM Invoice__History", "queryAll",
+                                    {{"Sforce-Query-Options", "batchSize=500"}}));
+  CHECK(page.find("records")->items().size() == 500);
+  std::string next = page.str("nextRecordsUrl");
+  CHECK(next.rfind("/services/data/v62.0/query/", 0) == 0);
+  Json second = test::parse(emu.client->Get(next.c_str(), emu.auth()));
+  CHECK(second.find("records")->items().size() == 500);
+  CHECK(second.find("totalSize")->as_int() == page.find("totalSize")->as_int());
+}
+
 TEST_CASE("an unknown or expired locator answers INVALID_QUERY_LOCATOR") {
   test::Emu emu;
   auto bad = emu.get("query/01g5g0000000000099AAA-200");
