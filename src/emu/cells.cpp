@@ -40,7 +40,7 @@ bool relation(const Org& org, Ctx ctx, std::string_view rel, int* field, Ctx* ta
     }
     if (to_lower(rel) == "createdby") {
       *field = kHCreatedById;
-      *target = Ctx{org.table("User"), -1};
+      *target = Ctx{org.user_table, -1};
       *name = "CreatedBy";
       return true;
     }

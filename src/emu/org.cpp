@@ -74,7 +74,14 @@ int ObjectDef::relationship(std::string_view rel) const {
 
 void ObjectDef::add(FieldDef f) {
   if (f.label.empty()) f.label = f.name;
-  index[to_lower(f.name)] = static_cast<int>(fields.size());
+  int i = static_cast<int>(fields.size());
+  index[to_lower(f.name)] = i;
+  if (f.name == "CreatedDate") sys.created_date = i;
+  if (f.name == "CreatedById") sys.created_by = i;
+  if (f.name == "OwnerId") sys.owner = i;
+  if (f.name == "LastModifiedDate") sys.last_modified = i;
+  if (f.name == "LastModifiedById") sys.last_modified_by = i;
+  if (f.name == "SystemModstamp") sys.modstamp = i;
   fields.push_back(std::move(f));
 }
 
@@ -112,6 +119,7 @@ int Org::add_object(ObjectDef def, std::string_view history_name) {
     t.history = static_cast<int>(histories.size());
     histories.push_back(std::move(h));
   }
+  if (def.name == "User") user_table = index;
   t.def = std::move(def);
   tables.push_back(std::move(t));
   return index;
@@ -134,10 +142,10 @@ std::string Org::record_id(int t, std::uint32_t row) const {
   return tables[static_cast<std::size_t>(t)].rows[row].v[0].text;
 }
 
-std::string Org::user_id(std::uint32_t row) const { return record_id(table("User"), row); }
+std::string Org::user_id(std::uint32_t row) const { return record_id(user_table, row); }
 
 std::string Org::username(std::uint32_t row) const {
-  const Table& t = tables[static_cast<std::size_t>(table("User"))];
+  const Table& t = tables[static_cast<std::size_t>(user_table)];
   return t.rows[row].v[static_cast<std::size_t>(t.def.field("Username"))].text;
 }
 
@@ -255,11 +263,10 @@ std::uint32_t Org::apply(int t, std::optional<std::uint32_t> row,
   Table& tab = tables[static_cast<std::size_t>(t)];
   const ObjectDef& def = tab.def;
   Val when = Val::datetime(time_ms);
-  int users_table = table("User");
+  int users_table = user_table;
   bool have_user = users_table >= 0 && user < tables[static_cast<std::size_t>(users_table)].rows.size();
   std::string uid = have_user ? user_id(user) : std::string();
-  auto set_sys = [&](Record& r, std::string_view name, const Val& v) {
-    int fi = def.field(name);
+  auto set_sys = [&](Record& r, int fi, const Val& v) {
     if (fi >= 0) r.v[static_cast<std::size_t>(fi)] = v;
   };
   bool created = !row;
@@ -270,9 +277,9 @@ std::uint32_t Org::apply(int t, std::optional<std::uint32_t> row,
       if (def.fields[i].type == "boolean") r.v[i] = Val::boolean(false);
     }
     r.v[0] = Val::str(new_id(t));
-    set_sys(r, "CreatedDate", when);
-    set_sys(r, "CreatedById", Val::str(uid.empty() ? r.v[0].text : uid));
-    set_sys(r, "OwnerId", Val::str(uid.empty() ? r.v[0].text : uid));
+    set_sys(r, def.sys.created_date, when);
+    set_sys(r, def.sys.created_by, Val::str(uid.empty() ? r.v[0].text : uid));
+    set_sys(r, def.sys.owner, Val::str(uid.empty() ? r.v[0].text : uid));
     row = static_cast<std::uint32_t>(tab.rows.size());
     ids_[r.v[0].text] = {t, *row};
     tab.rows.push_back(std::move(r));
@@ -293,12 +300,12 @@ std::uint32_t Org::apply(int t, std::optional<std::uint32_t> row,
     cur = v;
     if (f.tracked && !created && tab.history >= 0) add_history(t, *row, fi, old, v, user, time_ms);
   }
-  if (def.name == "User" && def.field("Username") >= 0) {
+  if (t == user_table) {
     users_[to_lower(rec.v[static_cast<std::size_t>(def.field("Username"))].text)] = *row;
   }
-  set_sys(rec, "LastModifiedDate", when);
-  set_sys(rec, "SystemModstamp", when);
-  if (!uid.empty() || created) set_sys(rec, "LastModifiedById", Val::str(uid.empty() ? rec.v[0].text : uid));
+  set_sys(rec, def.sys.last_modified, when);
+  set_sys(rec, def.sys.modstamp, when);
+  if (!uid.empty() || created) set_sys(rec, def.sys.last_modified_by, Val::str(uid.empty() ? rec.v[0].text : uid));
   return *row;
 }
 

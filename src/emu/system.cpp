@@ -75,6 +75,7 @@ std::string value_type(const std::string& t) {
 
 void add_standard_fields(ObjectDef& d, bool with_owner) {
   d.index.clear();
+  d.sys = ObjectDef::Sys();
   std::vector<FieldDef> custom = std::move(d.fields);
   d.fields.clear();
   FieldDef id = fd("Id", "id");
