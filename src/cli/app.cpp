@@ -1,6 +1,7 @@
 // Builds the CLI11 app, parses, dispatches to the chosen command, maps failures to exit codes.
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -92,7 +93,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "sfrewind: " << e.what() << "\n" << usage_hint(app) << "\n";
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');  // one line, whatever CLI11 says
+    err << "sfrewind: " << what << "; " << usage_hint(app) << "\n";
     return kExitUsage;
   }
   if (!ctx.global.config.empty()) {
