@@ -35,7 +35,9 @@ void add_org_options(CLI::App& app, OrgOptions& org) {
 }
 
 int report_error(Context& ctx, const Error& e) {
-  ctx.err << "sfrewind: " << e.message << "\n";
+  std::string message = e.message;  // server messages may span lines; an error is one line
+  std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  ctx.err << "sfrewind: " << message << "\n";
   switch (e.code) {
     case ErrorCode::kInvalidArgument: return kExitUsage;
     default: return kExitFailed;

@@ -59,6 +59,8 @@ std::vector<BadInput> table() {
       {"a field without its object", with_login({"sync", "--fields", "Amount__c"})},
       {"a field path with two dots", with_login({"sync", "--fields", "Invoice__c.Owner.Name"})},
       {"an object name with a semicolon", with_login({"sync", "--objects", "Account;DROP"})},
+      {"a newline inside an object name", with_login({"sync", "--objects", "Account\nInvoice__c"})},
+      {"a newline inside a username", with_login({"logins", "--user", "x\n@acme.example"})},
       {"an unknown object to sync", with_login({"sync", "--objects", "NoSuch__c"})},
       {"an unknown field to sync", with_login({"sync", "--fields", "Account.NoSuchField__c"})},
       {"an unknown object to discover", with_login({"discover", "--objects", "NoSuch__c"})},
@@ -76,6 +78,7 @@ std::vector<BadInput> table() {
       {"an api version that is a word", with_login({"org", "--api-version", "latest"})},
       {"an api version with a path", with_login({"org", "--api-version", "62.0/../../x"})},
       {"an api version with four parts", with_login({"org", "--api-version", "62.0.0.1"})},
+      {"an api version with a newline", with_login({"org", "--api-version", "62.0\n"})},
       {"an empty api version", with_login({"users", "--api-version", ""})},
       // Config files.
       {"a missing config file", with_login({"--config", "{dir}/none.conf", "org"})},
