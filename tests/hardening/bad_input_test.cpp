@@ -19,11 +19,14 @@ namespace {
 enum class StoreKind { kSynced, kMissingDir, kDirectory, kGarbage, kNewerSchema };
 
 struct BadInput {
+  BadInput(const char* n, std::vector<std::string> a, StoreKind s = StoreKind::kSynced,
+           std::string c = "", mode_t m = 0600)
+      : name(n), args(std::move(a)), store(s), config(std::move(c)), config_mode(m) {}
   const char* name;
-  std::vector<std::string> args;  // {store} {base} {token} {config} are filled in
-  StoreKind store = StoreKind::kSynced;
+  std::vector<std::string> args;  // {store} {base} {token} {config} {dir} are filled in
+  StoreKind store;
   std::string config;  // text of {config}, mode config_mode
-  mode_t config_mode = 0600;
+  mode_t config_mode;
 };
 
 // Login options that work against the emulator.
@@ -176,7 +179,7 @@ TEST_SUITE("bad_input") {
         args.push_back(fill(fill(a, "{config}", config), "{dir}", dir.path().string()));
       }
       CliResult r = run_cli(args);
-      INFO("row: ", row.name, "\nstderr: ", r.err);
+      INFO("row: ", std::string(row.name), "\nstderr: ", r.err);
       CHECK(r.code == 2);
       CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
       CHECK((!r.err.empty() && r.err.back() == '\n'));
