@@ -83,9 +83,11 @@ bool like(std::string_view s, std::string_view p) {
     return false;
   }
   if (s.empty()) return false;
+  bool escaped = p[0] == '\\' && p.size() > 1;  // `\%` and `\_` match themselves
+  if (escaped) p.remove_prefix(1);
   char a = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   char b = static_cast<char>(std::tolower(static_cast<unsigned char>(p[0])));
-  return (p[0] == '_' || a == b) && like(s.substr(1), p.substr(1));
+  return ((p[0] == '_' && !escaped) || a == b) && like(s.substr(1), p.substr(1));
 }
 
 // A WHERE clause with its paths compiled.
