@@ -144,14 +144,21 @@ void decide(const Context& ctx, const FieldChain& chain, const Span& s, const Fi
   }
   item.restore_to = std::move(encoded);
   const FieldValue& current = chain.changes.back().new_value;
-  if (!item.rescued_from_snapshot && same_value(current, restore)) {
+  bool already_back = !item.rescued_from_snapshot && same_value(current, restore);
+  item.status = ItemStatus::kReady;
+  // Someone else's later edit makes the item a conflict even when it put the pre-window value
+  // back: a person decided that field after the attack, so a human looks before anything else.
+  check_conflict(ctx, chain, s, item);
+  if (item.status == ItemStatus::kConflict) {
+    if (already_back) item.reason += " (it already holds the pre-window value)";
+    return;
+  }
+  if (already_back) {
     item.status = ItemStatus::kNoop;
     item.reason.clear();
     return;
   }
-  item.status = ItemStatus::kReady;
-  check_conflict(ctx, chain, s, item);
-  if (item.status == ItemStatus::kReady && item.ambiguous) {
+  if (item.ambiguous) {
     item.status = ItemStatus::kConflict;
     item.reason = "the order of same-second changes is ambiguous; check by hand";
   }
