@@ -7,6 +7,7 @@ void register_commands(Registry& registry) {
   register_org(registry);
   register_users(registry);
   register_sync(registry);
+  register_report(registry);
 }
 
 }  // namespace sfrewind::cli

@@ -11,5 +11,6 @@ void register_commands(Registry& registry);
 void register_org(Registry& registry);       // org, discover
 void register_users(Registry& registry);     // users, logins
 void register_sync(Registry& registry);      // sync
+void register_report(Registry& registry);    // report
 
 }  // namespace sfrewind::cli
