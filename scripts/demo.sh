@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Acme incident end to end: starts sfrewind-emu with samples/orgs/acme-incident.json, then runs
-# discover, sync, changes --summary, plan, apply --yes, verify and report --format html against
-# it, stops the emulator and prints where the report is.
+# discover, sync, logins, changes --summary, plan, apply --yes, verify and report --format html
+# against it, stops the emulator and prints where the report is.
 #   scripts/demo.sh [OUT_DIR]     (default: a new directory under $TMPDIR or /tmp)
 # Build first with scripts/setup.sh. SFREWIND_BUILD_DIR picks another build directory.
 set -euo pipefail
@@ -30,7 +30,7 @@ rm -f "$store" "$store-wal" "$store-shm" "$out/plan.json" "$out/incident-report.
 export SFREWIND_STORE=$store
 
 # Every command this demo needs must exist in this build; say which one is missing up front.
-for cmd in discover sync changes plan apply verify report; do
+for cmd in discover sync logins changes plan apply verify report; do
   "$sf" "$cmd" --help >/dev/null 2>&1 || die "this build of sfrewind has no '$cmd' command yet"
 done
 
@@ -80,6 +80,7 @@ step() {
 
 step "discover: history-tracked objects and fields" "$sf" discover "${org[@]}"
 step "sync: pull field history into $store" "$sf" sync "${org[@]}"
+step "logins: the login history of $attacker" "$sf" logins "${org[@]}" --user "$attacker"
 step "changes --summary: what $attacker changed in the window" \
   "$sf" changes --summary --user "$attacker" --from "$from" --to "$to"
 step "plan: rollback plan for $attacker, $from to $to" \

@@ -4,7 +4,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include <fcntl.h>
@@ -41,17 +40,24 @@ Result<std::string> read_text(const std::string& path) {
   return text.str();
 }
 
-// The org of a window: the one whose history rows fall in it; "" when the store has none there.
+// The org of the store: the only one it holds, else the one whose history covers the window.
 Result<std::string> org_of_window(Store& store, Timestamp from, Timestamp to) {
-  HistoryFilter filter;
-  filter.from = from;
-  filter.to = to;
-  auto rows = store.history(filter);
-  if (!rows) return rows.error();
-  std::set<std::string> orgs;
-  for (const StoredHistoryRow& r : *rows) orgs.insert(r.row.org_id);
-  if (orgs.size() > 1) return bad("the store holds changes of several orgs in this window");
-  return orgs.empty() ? std::string() : *orgs.begin();
+  auto orgs = report::stored_org_ids(store);
+  if (!orgs) return orgs.error();
+  if (orgs->size() <= 1) return orgs->empty() ? std::string() : orgs->front();
+  std::string found;
+  for (const std::string& org : *orgs) {
+    HistoryFilter filter;
+    filter.org_id = org;
+    filter.from = from;
+    filter.to = to;
+    auto rows = store.history(filter);
+    if (!rows) return rows.error();
+    if (rows->empty()) continue;
+    if (!found.empty()) return bad("the store holds changes of several orgs in this window");
+    found = org;
+  }
+  return found;
 }
 
 // Loads PLAN as a stored plan id, else as a plan file; fills the scope from it.

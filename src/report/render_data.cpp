@@ -139,7 +139,8 @@ std::string render_csv(const IncidentReport& report) {
         opt(c.old_value), opt(c.new_value), opt(c.old_name), opt(c.new_name), c.changed_by,
         c.changed_by_name, c.changed_at.to_iso(), c.plan_status};
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      out += (i ? "," : "") + csv_field(cells[i]);
+      if (i) out += ',';
+      out += csv_field(cells[i]);
     }
     out += "\r\n";
   }

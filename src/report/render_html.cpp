@@ -66,7 +66,7 @@ std::string header(const IncidentReport& r) {
                                 "</code> &middot; window {} to {}",
                                 esc(users), esc(r.org_id), human_time(r.window_from),
                                 human_time(r.window_to));
-  if (r.generated_at) out += " &middot; generated " + human_time(*r.generated_at);
+  if (r.generated_at) out += std::string(" &middot; generated ") + human_time(*r.generated_at);
   out += "</p>\n<div class=\"cards\">";
   out += card("changes", r.changes.size()) + card("records", r.records_changed);
   if (r.plan) {
@@ -78,10 +78,10 @@ std::string header(const IncidentReport& r) {
 }
 
 std::string scope(const IncidentReport& r) {
-  std::string out = "<h2>Scope</h2>\n<h3>Users</h3>\n" +
+  std::string out = std::string("<h2>Scope</h2>\n<h3>Users</h3>\n") +
                     thead({"User id", "Username", "Name", "Profile", "Licence", "Integration"});
   for (const ReportUser& u : r.users) {
-    out += "<tr>" + td(u.user_id, "id") + td(u.username) + td(u.name) + td(u.profile) +
+    out += std::string("<tr>") + td(u.user_id, "id") + td(u.username) + td(u.name) + td(u.profile) +
            td(u.license) + td(u.is_integration ? "yes" : "no") + "</tr>\n";
   }
   out += "</tbody></table>\n";
@@ -90,7 +90,7 @@ std::string scope(const IncidentReport& r) {
   if (r.logins.empty()) return out + "<p>No logins stored for these users around the window.</p>\n";
   out += thead({"Time", "User", "Source IP", "Type", "Application", "Status", "Window"});
   for (const ReportLogin& l : r.logins) {
-    out += "<tr>" + td(human_time(l.time)) + td(l.username) + td(l.source_ip, "id") +
+    out += std::string("<tr>") + td(human_time(l.time)) + td(l.username) + td(l.source_ip, "id") +
            td(l.login_type) + td(l.application) + td(l.status) +
            td(l.when, l.when == "inside" ? "inside" : "") + "</tr>\n";
   }
@@ -104,7 +104,7 @@ std::string changed(const IncidentReport& r) {
   } else {
     out += thead({"Object", "Field", "Changes", "Records", "First", "Last"});
     for (const FieldSummary& f : r.by_field) {
-      out += "<tr>" + td(f.sobject) + td(f.field) + num(f.changes) + num(f.records) +
+      out += std::string("<tr>") + td(f.sobject) + td(f.field) + num(f.changes) + num(f.records) +
              td(human_time(f.first)) + td(human_time(f.last)) + "</tr>\n";
     }
     out += "</tbody></table>\n";
@@ -124,7 +124,7 @@ std::string plan(const IncidentReport& r) {
                      esc(p.hash));
   out += thead({"Object", "Field", "Status", "Items"});
   for (const ItemCount& c : p.counts) {
-    out += "<tr>" + td(c.sobject) + td(c.field) + status_td(c.status) + num(c.items) + "</tr>\n";
+    out += std::string("<tr>") + td(c.sobject) + td(c.field) + status_td(c.status) + num(c.items) + "</tr>\n";
   }
   return out + "</tbody></table>\n";
 }
@@ -138,7 +138,7 @@ std::string journal(const IncidentReport& r) {
   out += thead({"Phase", "Kind", "Outcome", "Entries"});
   for (const auto* list : {&j.applied, &j.verified}) {
     for (const OutcomeCount& c : *list) {
-      out += "<tr>" + td(list == &j.applied ? "apply" : "verify") + td(c.kind) +
+      out += std::string("<tr>") + td(list == &j.applied ? "apply" : "verify") + td(c.kind) +
              status_td(c.outcome) + num(c.entries) + "</tr>\n";
     }
   }
@@ -150,7 +150,7 @@ std::string attention(const IncidentReport& r) {
   if (r.attention.empty()) return out + "<p>Nothing.</p>\n";
   out += thead({"Kind", "Object", "Record", "Field", "Detail"});
   for (const AttentionItem& a : r.attention) {
-    out += "<tr>" + status_td(a.kind) + td(a.sobject) + td(a.record_id, "id") + td(a.field) +
+    out += std::string("<tr>") + status_td(a.kind) + td(a.sobject) + td(a.record_id, "id") + td(a.field) +
            td(a.detail) + "</tr>\n";
   }
   return out + "</tbody></table>\n";
@@ -163,7 +163,7 @@ std::string change_list(const IncidentReport& r) {
   out += thead({"Time", "Object", "Record", "Field", "Old", "New", "By", "Plan"});
   for (std::size_t i = 0; i < shown; ++i) {
     const ChangeLine& c = r.changes[i];
-    out += "<tr>" + td(human_time(c.changed_at)) + td(c.sobject) + td(c.record_id, "id") +
+    out += std::string("<tr>") + td(human_time(c.changed_at)) + td(c.sobject) + td(c.record_id, "id") +
            td(c.field) + td(value_text(c.old_value, c.old_name)) +
            td(value_text(c.new_value, c.new_name)) + td(c.changed_by_name) +
            status_td(c.plan_status) + "</tr>\n";
@@ -179,7 +179,7 @@ std::string render_html(const IncidentReport& r) {
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
       "style-src 'unsafe-inline'\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<title>sfrewind incident report</title>\n<style>" + std::string(kStyle) +
+  out += std::string("<title>sfrewind incident report</title>\n<style>") + std::string(kStyle) +
          "</style>\n</head>\n<body>\n<main>\n";
   out += header(r) + scope(r) + changed(r) + plan(r) + journal(r) + attention(r) + change_list(r);
   return out + "</main>\n</body>\n</html>\n";

@@ -29,13 +29,21 @@ std::string cell(std::string_view text) {
 void table(std::string& out, const std::vector<std::string>& header,
            const std::vector<std::vector<std::string>>& rows) {
   out += "|";
-  for (const std::string& h : header) out += " " + h + " |";
+  for (const std::string& h : header) {
+    out += ' ';
+    out += h;
+    out += " |";
+  }
   out += "\n|";
   for (std::size_t i = 0; i < header.size(); ++i) out += "---|";
   out += "\n";
   for (const auto& row : rows) {
     out += "|";
-    for (const std::string& c : row) out += " " + cell(c) + " |";
+    for (const std::string& c : row) {
+      out += ' ';
+      out += cell(c);
+      out += " |";
+    }
     out += "\n";
   }
   out += "\n";

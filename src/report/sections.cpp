@@ -38,7 +38,8 @@ std::string names_of(const std::vector<std::string>& ids, const ReportInputs& in
     for (const UserRecord& u : in.directory) {
       if (u.user_id == id && !u.username.empty()) name = u.username;
     }
-    out += (out.empty() ? "" : ", ") + name;
+    if (!out.empty()) out += ", ";
+    out += name;
   }
   return out;
 }
@@ -50,8 +51,9 @@ void plan_attention(const rollback::Plan& plan, const ReportInputs& in,
       if (i.status != status) continue;
       std::string detail = i.reason;
       if (!i.conflict_by.empty()) {
-        detail += (detail.empty() ? "" : "; ") + std::string("later edits by ") +
-                  names_of(i.conflict_by, in);
+        if (!detail.empty()) detail += "; ";
+        detail += "later edits by ";
+        detail += names_of(i.conflict_by, in);
       }
       out.push_back({std::string(rollback::item_status_name(status)), i.sobject, i.record_id,
                      i.field, detail});
@@ -87,8 +89,11 @@ AttentionItem record_item(const char* kind, const std::string& sobject, const st
                           const std::string& by, std::optional<Timestamp> at,
                           const ReportInputs& in) {
   std::string detail;
-  if (!by.empty()) detail = "by " + names_of({by}, in);
-  if (at) detail += (detail.empty() ? "at " : " at ") + human_time(*at);
+  if (!by.empty()) detail = std::string("by ") + names_of({by}, in);
+  if (at) {
+    detail += detail.empty() ? "at " : " at ";
+    detail += human_time(*at);
+  }
   return AttentionItem{kind, sobject, id, "", detail};
 }
 
