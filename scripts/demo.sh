@@ -30,8 +30,9 @@ rm -f "$store" "$store-wal" "$store-shm" "$out/plan.json" "$out/incident-report.
 export SFREWIND_STORE=$store
 
 # Every command this demo needs must exist in this build; say which one is missing up front.
+commands=$("$sf" --help | sed -n '/^Subcommands:/,$p')
 for cmd in discover sync logins changes plan apply verify report; do
-  "$sf" "$cmd" --help >/dev/null 2>&1 || die "this build of sfrewind has no '$cmd' command yet"
+  grep -qE "^  $cmd( |\$)" <<<"$commands" || die "this build of sfrewind has no '$cmd' command yet"
 done
 
 emu_pid=
