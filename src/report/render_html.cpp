@@ -142,7 +142,9 @@ std::string journal(const IncidentReport& r) {
              status_td(c.outcome) + num(c.entries) + "</tr>\n";
     }
   }
-  return out + "</tbody></table>\n";
+  out += "</tbody></table>\n";
+  if (j.verified.empty()) out += "<p>No verify results are recorded in the journal.</p>\n";
+  return out;
 }
 
 std::string attention(const IncidentReport& r) {

@@ -146,8 +146,12 @@ void journal(std::string& out, const IncidentReport& r) {
   for (const OutcomeCount& c : j.verified) {
     rows.push_back({"verify", c.kind, c.outcome, std::to_string(c.entries)});
   }
-  if (rows.empty()) out += "Nothing applied or verified yet.\n\n";
-  else table(out, {"Phase", "Kind", "Outcome", "Entries"}, rows);
+  if (rows.empty()) {
+    out += "Nothing applied or verified yet.\n\n";
+    return;
+  }
+  table(out, {"Phase", "Kind", "Outcome", "Entries"}, rows);
+  if (j.verified.empty()) out += "No verify results are recorded in the journal.\n\n";
 }
 
 void attention(std::string& out, const IncidentReport& r) {

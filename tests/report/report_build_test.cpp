@@ -16,7 +16,7 @@ TEST_SUITE("report") {
   TEST_CASE("the report holds the users changes in the window and nothing else") {
     SmallIncident inc;
     IncidentReport r = build_report(inc.inputs(true));
-    REQUIRE(r.changes.size() == 6);  // a lookup's two rows count once, the event counts
+    REQUIRE(r.changes.size() == 7);  // a lookup's two rows count once, the event counts
     CHECK(r.records_changed == 3);
     for (const ChangeLine& c : r.changes) {
       CHECK(c.changed_by == inc.attacker);
@@ -27,7 +27,7 @@ TEST_SUITE("report") {
                          [](const ChangeLine& a, const ChangeLine& b) {
                            return a.changed_at < b.changed_at;
                          }));
-    const ChangeLine& owner = r.changes.at(3);
+    const ChangeLine& owner = r.changes.at(4);
     CHECK(owner.field == "Owner");
     CHECK(owner.old_value == inc.admin);
     CHECK(owner.old_name == "Jane Doe");
@@ -58,7 +58,7 @@ TEST_SUITE("report") {
     std::size_t total = 0;
     for (const TimeBucket& b : r.buckets) total += b.changes;
     CHECK(total == r.changes.size());
-    CHECK(r.buckets[1].changes == 3);
+    CHECK(r.buckets[1].changes == 4);
     CHECK(r.buckets[4].changes == 1);
     CHECK(r.buckets[6].changes == 1);
     CHECK(r.buckets[9].changes == 1);
@@ -79,15 +79,16 @@ TEST_SUITE("report") {
   TEST_CASE("the plan section counts items by status and object and field") {
     IncidentReport r = build_report(SmallIncident().inputs(true));
     REQUIRE(r.plan.has_value());
-    CHECK(r.plan->items == 5);
+    CHECK(r.plan->items == 6);
     REQUIRE(r.plan->by_status.size() == 4);
     CHECK(r.plan->by_status[0].name == "ready");
     CHECK(r.plan->by_status[0].count == 3);
     CHECK(r.plan->by_status[1].count == 1);
+    CHECK(r.plan->by_status[2].count == 1);
     CHECK(r.plan->by_status[3].count == 1);
     std::size_t total = 0;
     for (const ItemCount& c : r.plan->counts) total += c.items;
-    CHECK(total == 5);
+    CHECK(total == 6);
   }
 
   TEST_CASE("journal outcomes split into apply and verify and intents are not counted") {
@@ -107,6 +108,7 @@ TEST_SUITE("report") {
     REQUIRE(r.attention.size() == 4);
     CHECK(r.attention[0].kind == "conflict");
     CHECK(r.attention[0].record_id == inc.inv2);
+    CHECK(r.attention[0].field == "Amount__c");
     CHECK(r.attention[0].detail.find("admin@acme.example") != std::string::npos);
     CHECK(r.attention[1].kind == "unrestorable");
     CHECK(r.attention[1].field == "Notes__c");

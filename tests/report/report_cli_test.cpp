@@ -127,7 +127,7 @@ TEST_SUITE("report") {
     std::string csv = read_file(out);
     std::size_t lines = 0;
     for (auto p = csv.find("\r\n"); p != std::string::npos; p = csv.find("\r\n", p + 1)) ++lines;
-    CHECK(lines == 1 + 6);
+    CHECK(lines == 1 + 7);
     CHECK(csv.find(",Owner,false," + s.inc.admin + "," + s.inc.attacker + ",Jane Doe,Mallory,") !=
           std::string::npos);
   }
@@ -141,7 +141,7 @@ TEST_SUITE("report") {
     }
     RunResult r = run(args);
     REQUIRE(r.code == 0);
-    CHECK(r.out == "{\"out\":\"" + out + "\",\"format\":\"md\",\"changes\":6,\"attention\":4}\n");
+    CHECK(r.out == "{\"out\":\"" + out + "\",\"format\":\"md\",\"changes\":7,\"attention\":4}\n");
     CHECK(read_file(out).rfind("# Incident report: mallory@acme.example", 0) == 0);
   }
 

@@ -35,8 +35,9 @@ struct SmallIncident {
     t.add(inv2, "Notes__c", std::nullopt, std::nullopt, attacker, "2026-03-10T13:05:00Z",
           "MultiLineText");
     t.add(inv3, "created", std::nullopt, std::nullopt, attacker, "2026-03-10T13:30:00Z");
-    t.add(inv2, "Amount__c", "5", "6", admin, "2026-03-10T12:30:00Z", "Currency");
-    t.add(inv2, "Amount__c", "6", "7", attacker, "2026-03-09T12:30:00Z", "Currency");
+    t.add(inv2, "Amount__c", "10", "20", attacker, "2026-03-10T12:15:00Z", "Currency");
+    t.add(inv2, "Amount__c", "20", "30", admin, "2026-03-10T12:30:00Z", "Currency");
+    t.add(inv1, "Status__c", "Sent", "Paid", attacker, "2026-03-09T12:30:00Z", "Text");
     rows = t.rows();
     users = {{kReportOrg, attacker, "mallory@acme.example", "Mallory <script>alert(1)</script>",
               "Minimum Access", "Salesforce Integration", true, true, true},
