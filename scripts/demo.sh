@@ -49,8 +49,9 @@ trap stop_emulator EXIT
 emu_pid=$!
 line=
 for _ in $(seq 1 300); do
-  IFS= read -r line <"$out/emu.out" || true
-  [[ -n $line ]] && break
+  # read succeeds only on a whole line, so a half-written URL is never taken.
+  IFS= read -r line <"$out/emu.out" && break
+  line=
   kill -0 "$emu_pid" 2>/dev/null || die "sfrewind-emu exited: $(cat "$out/emu.err")"
   sleep 0.05
 done
