@@ -119,6 +119,26 @@ TEST_SUITE("report") {
     CHECK(r.attention[3].record_id == inc.inv3);
   }
 
+  TEST_CASE("a journal outcome on the written field name finds its object") {
+    SmallIncident inc;
+    ReportInputs in = inc.inputs(true);
+    in.journal.push_back(JournalRow{6, JournalEntry{inc.plan.plan_id, 1, "outcome", inc.inv1,
+                                                    "OwnerId", "drifted", "live value changed"},
+                                    "", "", ""});
+    in.journal.push_back(JournalRow{7, JournalEntry{"p-other-plan", 1, "outcome", inc.inv1,
+                                                    "Paid__c", "failed", ""},
+                                    "", "", ""});
+    IncidentReport r = build_report(in);
+    CHECK(r.journal.entries == 6);
+    auto drifted = std::find_if(r.attention.begin(), r.attention.end(),
+                                [](const AttentionItem& a) { return a.kind == "drifted"; });
+    REQUIRE(drifted != r.attention.end());
+    CHECK(drifted->sobject == "Invoice__c");
+    CHECK(drifted->field == "OwnerId");
+    CHECK(drifted->detail == "live value changed");
+    CHECK(r.attention.size() == 5);
+  }
+
   TEST_CASE("without a plan created records still come from the users events") {
     IncidentReport r = build_report(SmallIncident().inputs(false));
     CHECK_FALSE(r.plan.has_value());

@@ -176,6 +176,33 @@ TEST_SUITE("report") {
     CHECK_FALSE(std::filesystem::exists(s.dir.file("absent.db")));
   }
 
+  TEST_CASE("with two orgs in the store the window picks the org that changed in it") {
+    IncidentStore s;
+    {
+      auto store = Store::open({s.path});
+      REQUIRE(store);
+      std::vector<HistoryRow> other = s.inc.rows;
+      for (HistoryRow& row : other) {
+        row.org_id = "00D000000000002AAA";
+        row.changed_at = Timestamp(row.changed_at.ms() - 30LL * 24 * 3600 * 1000);
+      }
+      REQUIRE(store->insert_history("Invoice__History", other));
+      auto orgs = report::stored_org_ids(*store);
+      REQUIRE(orgs);
+      CHECK(orgs->size() == 2);
+    }
+    std::string out = s.dir.file("two.json");
+    RunResult r = run(s.args({"--format", "json", "--out", out, "--user", s.inc.attacker, "--from",
+                              "2026-03-10T12:00:00Z", "--to", "2026-03-10T14:00:00Z"}));
+    CHECK(r.err == "");
+    REQUIRE(r.code == 0);
+    CHECK(read_file(out).find("\"org_id\": \"00D000000000001AAA\"") != std::string::npos);
+    RunResult both = run(s.args({"--format", "json", "--out", out, "--user", s.inc.attacker,
+                                 "--from", "2026-02-01T00:00:00Z", "--to", "2026-03-11T00:00:00Z"}));
+    CHECK(both.code == 2);
+    CHECK(both.err.find("several orgs") != std::string::npos);
+  }
+
   TEST_CASE("a tampered plan file is refused with exit 2") {
     IncidentStore s;
     std::string text = rollback::plan_to_json(s.inc.plan);
