@@ -30,7 +30,9 @@ struct ReportArgs {
   std::string to;
 };
 
-Error bad(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+Error bad(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -126,7 +128,9 @@ Status scope_from_options(Store& store, const ReportArgs& args, report::ReportSc
 Status write_private(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp-XXXXXX";
   int fd = mkstemp(tmp.data());  // mode 0600
-  if (fd < 0) return make_error(ErrorCode::kStorage, fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  if (fd < 0)
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -139,7 +143,8 @@ Status write_private(const std::string& path, const std::string& text) {
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     std::remove(tmp.c_str());
-    return make_error(ErrorCode::kStorage, fmt::format("cannot write '{}': {}", path, std::strerror(e)));
+    return make_error(ErrorCode::kStorage,
+                      fmt::format("cannot write '{}': {}", path, std::strerror(e)));
   }
   return {};
 }
@@ -151,7 +156,8 @@ Status check_out_path(const std::string& out) {
   if (!std::filesystem::is_directory(dir, ec)) {
     return bad(fmt::format("--out: no directory '{}'", dir.string()));
   }
-  if (std::filesystem::is_directory(p, ec)) return bad(fmt::format("--out: '{}' is a directory", out));
+  if (std::filesystem::is_directory(p, ec))
+    return bad(fmt::format("--out: '{}' is a directory", out));
   return {};
 }
 

@@ -53,15 +53,26 @@ std::vector<ReportLogin> scope_logins(const ReportInputs& in, const IncidentRepo
 }
 
 ChangeLine change_line(const timeline::Change& c, const Directory& dir) {
-  return ChangeLine{c.history_id, c.sobject, c.record_id, c.field, c.old_value.stored(),
-                    c.new_value.stored(), c.old_name, c.new_name, c.changed_by,
-                    display_name(dir, c.changed_by), c.changed_at, false, ""};
+  return ChangeLine{
+      c.history_id,         c.sobject,  c.record_id, c.field,      c.old_value.stored(),
+      c.new_value.stored(), c.old_name, c.new_name,  c.changed_by, display_name(dir, c.changed_by),
+      c.changed_at,         false,      ""};
 }
 
 ChangeLine event_line(const timeline::Event& e, const Directory& dir) {
-  return ChangeLine{e.history_id, e.sobject, e.record_id, e.name, e.old_value,
-                    e.new_value, std::nullopt, std::nullopt, e.changed_by,
-                    display_name(dir, e.changed_by), e.changed_at, true, ""};
+  return ChangeLine{e.history_id,
+                    e.sobject,
+                    e.record_id,
+                    e.name,
+                    e.old_value,
+                    e.new_value,
+                    std::nullopt,
+                    std::nullopt,
+                    e.changed_by,
+                    display_name(dir, e.changed_by),
+                    e.changed_at,
+                    true,
+                    ""};
 }
 
 using ItemKey = std::tuple<std::string, std::string, std::string>;
@@ -96,8 +107,8 @@ void summarize_fields(IncidentReport& r) {
   std::set<std::pair<std::string, std::string>> all_records;
   for (const ChangeLine& c : r.changes) {
     auto key = std::make_pair(c.sobject, c.field);
-    auto [it, fresh] = by_field.try_emplace(key, FieldSummary{c.sobject, c.field, 0, 0,
-                                                              c.changed_at, c.changed_at});
+    auto [it, fresh] = by_field.try_emplace(
+        key, FieldSummary{c.sobject, c.field, 0, 0, c.changed_at, c.changed_at});
     FieldSummary& s = it->second;
     ++s.changes;
     s.first = std::min(s.first, c.changed_at);

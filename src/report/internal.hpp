@@ -17,8 +17,7 @@ PlanSection plan_section(const rollback::Plan& plan);
 JournalSection journal_section(const ReportInputs& in);
 
 // Conflicts, unrestorable items, unsuccessful journal outcomes, created and deleted records.
-std::vector<AttentionItem> attention_items(const ReportInputs& in,
-                                           const timeline::Chains& chains);
+std::vector<AttentionItem> attention_items(const ReportInputs& in, const timeline::Chains& chains);
 
 // "2026-11-20 01:00:00Z": the report's human form of a time.
 std::string human_time(Timestamp t);

@@ -10,9 +10,9 @@ namespace {
 // quote prefix so spreadsheets do not run attacker-written values as formulas.
 std::string csv_field(std::string_view text) {
   std::string value(text);
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '@' ||
-                         (value[0] == '-' && value.find_first_not_of("-0123456789.") !=
-                                                 std::string::npos))) {
+  if (!value.empty() &&
+      (value[0] == '=' || value[0] == '+' || value[0] == '@' ||
+       (value[0] == '-' && value.find_first_not_of("-0123456789.") != std::string::npos))) {
     value = "'" + value;
   }
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
@@ -64,7 +64,8 @@ std::string logins_json(const IncidentReport& r) {
 std::string changes_json(const IncidentReport& r) {
   return array(r.changes, "  ", [](const ChangeLine& c) {
     return fmt::format(
-        "{{\"history_id\": {}, \"sobject\": {}, \"record_id\": {}, \"field\": {}, \"is_event\": {}, "
+        "{{\"history_id\": {}, \"sobject\": {}, \"record_id\": {}, \"field\": {}, \"is_event\": "
+        "{}, "
         "\"old_value\": {}, \"new_value\": {}, \"old_name\": {}, \"new_name\": {}, "
         "\"changed_by\": {}, \"changed_by_name\": {}, \"changed_at\": {}, \"plan_status\": {}}}",
         jq(c.history_id), jq(c.sobject), jq(c.record_id), jq(c.field), c.is_event,
@@ -134,10 +135,19 @@ std::string render_csv(const IncidentReport& report) {
       "history_id,sobject,record_id,field,is_event,old_value,new_value,old_name,new_name,"
       "changed_by,changed_by_name,changed_at,plan_status\r\n";
   for (const ChangeLine& c : report.changes) {
-    std::vector<std::string> cells = {
-        c.history_id, c.sobject, c.record_id, c.field, c.is_event ? "true" : "false",
-        opt(c.old_value), opt(c.new_value), opt(c.old_name), opt(c.new_name), c.changed_by,
-        c.changed_by_name, c.changed_at.to_iso(), c.plan_status};
+    std::vector<std::string> cells = {c.history_id,
+                                      c.sobject,
+                                      c.record_id,
+                                      c.field,
+                                      c.is_event ? "true" : "false",
+                                      opt(c.old_value),
+                                      opt(c.new_value),
+                                      opt(c.old_name),
+                                      opt(c.new_name),
+                                      c.changed_by,
+                                      c.changed_by_name,
+                                      c.changed_at.to_iso(),
+                                      c.plan_status};
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i) out += ',';
       out += csv_field(cells[i]);

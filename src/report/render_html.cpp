@@ -53,8 +53,8 @@ std::string status_td(const std::string& status) {
 }
 
 std::string card(std::string_view label, std::size_t value, bool warn = false) {
-  return fmt::format("<div class=\"card{}\"><b>{}</b>{}</div>", warn && value ? " warn" : "",
-                     value, esc(label));
+  return fmt::format("<div class=\"card{}\"><b>{}</b>{}</div>", warn && value ? " warn" : "", value,
+                     esc(label));
 }
 
 std::string header(const IncidentReport& r) {
@@ -62,10 +62,10 @@ std::string header(const IncidentReport& r) {
   for (const ReportUser& u : r.users) {
     users += (users.empty() ? "" : ", ") + (u.username.empty() ? u.user_id : u.username);
   }
-  std::string out = fmt::format("<h1>Incident report: {}</h1>\n<p class=\"meta\">Org <code>{}"
-                                "</code> &middot; window {} to {}",
-                                esc(users), esc(r.org_id), human_time(r.window_from),
-                                human_time(r.window_to));
+  std::string out = fmt::format(
+      "<h1>Incident report: {}</h1>\n<p class=\"meta\">Org <code>{}"
+      "</code> &middot; window {} to {}",
+      esc(users), esc(r.org_id), human_time(r.window_from), human_time(r.window_to));
   if (r.generated_at) out += std::string(" &middot; generated ") + human_time(*r.generated_at);
   out += "</p>\n<div class=\"cards\">";
   out += card("changes", r.changes.size()) + card("records", r.records_changed);
@@ -109,22 +109,24 @@ std::string changed(const IncidentReport& r) {
     }
     out += "</tbody></table>\n";
   }
-  return out + fmt::format("<h2>Changes over time</h2>\n<figure>\n{}<figcaption>Changes per {} "
-                           "(UTC) by the users in scope.</figcaption>\n</figure>\n",
-                           render_svg_chart(r), bucket_label(r.bucket_ms));
+  return out + fmt::format(
+                   "<h2>Changes over time</h2>\n<figure>\n{}<figcaption>Changes per {} "
+                   "(UTC) by the users in scope.</figcaption>\n</figure>\n",
+                   render_svg_chart(r), bucket_label(r.bucket_ms));
 }
 
 std::string plan(const IncidentReport& r) {
   std::string out = "<h2>Plan</h2>\n";
   if (!r.plan) return out + "<p>No plan given.</p>\n";
   const PlanSection& p = *r.plan;
-  out += fmt::format("<p>Plan <code>{}</code>, {} items, mode {}, {} write and {} re-read API "
-                     "calls. Hash <code>{}</code>.</p>\n",
-                     esc(p.plan_id), p.items, esc(p.mode), p.write_calls, p.reread_calls,
-                     esc(p.hash));
+  out += fmt::format(
+      "<p>Plan <code>{}</code>, {} items, mode {}, {} write and {} re-read API "
+      "calls. Hash <code>{}</code>.</p>\n",
+      esc(p.plan_id), p.items, esc(p.mode), p.write_calls, p.reread_calls, esc(p.hash));
   out += thead({"Object", "Field", "Status", "Items"});
   for (const ItemCount& c : p.counts) {
-    out += std::string("<tr>") + td(c.sobject) + td(c.field) + status_td(c.status) + num(c.items) + "</tr>\n";
+    out += std::string("<tr>") + td(c.sobject) + td(c.field) + status_td(c.status) + num(c.items) +
+           "</tr>\n";
   }
   return out + "</tbody></table>\n";
 }
@@ -132,9 +134,12 @@ std::string plan(const IncidentReport& r) {
 std::string journal(const IncidentReport& r) {
   const JournalSection& j = r.journal;
   std::string chain = !j.chain_intact ? "not checked" : *j.chain_intact ? "intact" : "BROKEN";
-  std::string out = fmt::format("<h2>Applied and verified</h2>\n<p>Journal entries: {}; hash "
-                                "chain {}.</p>\n", j.entries, chain);
-  if (j.applied.empty() && j.verified.empty()) return out + "<p>Nothing applied or verified yet.</p>\n";
+  std::string out = fmt::format(
+      "<h2>Applied and verified</h2>\n<p>Journal entries: {}; hash "
+      "chain {}.</p>\n",
+      j.entries, chain);
+  if (j.applied.empty() && j.verified.empty())
+    return out + "<p>Nothing applied or verified yet.</p>\n";
   out += thead({"Phase", "Kind", "Outcome", "Entries"});
   for (const auto* list : {&j.applied, &j.verified}) {
     for (const OutcomeCount& c : *list) {
@@ -152,21 +157,23 @@ std::string attention(const IncidentReport& r) {
   if (r.attention.empty()) return out + "<p>Nothing.</p>\n";
   out += thead({"Kind", "Object", "Record", "Field", "Detail"});
   for (const AttentionItem& a : r.attention) {
-    out += std::string("<tr>") + status_td(a.kind) + td(a.sobject) + td(a.record_id, "id") + td(a.field) +
-           td(a.detail) + "</tr>\n";
+    out += std::string("<tr>") + status_td(a.kind) + td(a.sobject) + td(a.record_id, "id") +
+           td(a.field) + td(a.detail) + "</tr>\n";
   }
   return out + "</tbody></table>\n";
 }
 
 std::string change_list(const IncidentReport& r) {
   std::size_t shown = std::min(r.changes.size(), kMaxListedChanges);
-  std::string out = fmt::format("<h2>All changes</h2>\n<details><summary>{} of {} changes"
-                                "</summary>\n", shown, r.changes.size());
+  std::string out = fmt::format(
+      "<h2>All changes</h2>\n<details><summary>{} of {} changes"
+      "</summary>\n",
+      shown, r.changes.size());
   out += thead({"Time", "Object", "Record", "Field", "Old", "New", "By", "Plan"});
   for (std::size_t i = 0; i < shown; ++i) {
     const ChangeLine& c = r.changes[i];
-    out += std::string("<tr>") + td(human_time(c.changed_at)) + td(c.sobject) + td(c.record_id, "id") +
-           td(c.field) + td(value_text(c.old_value, c.old_name)) +
+    out += std::string("<tr>") + td(human_time(c.changed_at)) + td(c.sobject) +
+           td(c.record_id, "id") + td(c.field) + td(value_text(c.old_value, c.old_name)) +
            td(value_text(c.new_value, c.new_name)) + td(c.changed_by_name) +
            status_td(c.plan_status) + "</tr>\n";
   }

@@ -14,13 +14,27 @@ std::string cell(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '|': out += "\\|"; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': case '\r': out += ' '; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      default: out += c;
+      case '|':
+        out += "\\|";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -80,8 +94,8 @@ void scope(std::string& out, const IncidentReport& r) {
   out += "## Scope\n\n### Users\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const ReportUser& u : r.users) {
-    rows.push_back({u.user_id, u.username, u.name, u.profile, u.license,
-                    u.is_integration ? "yes" : "no"});
+    rows.push_back(
+        {u.user_id, u.username, u.name, u.profile, u.license, u.is_integration ? "yes" : "no"});
   }
   table(out, {"User id", "Username", "Name", "Profile", "Licence", "Integration"}, rows);
   out += fmt::format("### Logins from {} to {}\n\n", human_time(r.logins_from),
@@ -91,8 +105,11 @@ void scope(std::string& out, const IncidentReport& r) {
     rows.push_back({human_time(l.time), l.username, l.source_ip, l.login_type, l.application,
                     l.status, l.when});
   }
-  if (rows.empty()) out += "No logins stored for these users around the window.\n\n";
-  else table(out, {"Time", "User", "Source IP", "Type", "Application", "Status", "Window"}, rows);
+  if (rows.empty()) {
+    out += "No logins stored for these users around the window.\n\n";
+  } else {
+    table(out, {"Time", "User", "Source IP", "Type", "Application", "Status", "Window"}, rows);
+  }
 }
 
 void changed(std::string& out, const IncidentReport& r) {
@@ -102,8 +119,11 @@ void changed(std::string& out, const IncidentReport& r) {
     rows.push_back({f.sobject, f.field, std::to_string(f.changes), std::to_string(f.records),
                     human_time(f.first), human_time(f.last)});
   }
-  if (rows.empty()) out += "No changes by these users in the window.\n\n";
-  else table(out, {"Object", "Field", "Changes", "Records", "First", "Last"}, rows);
+  if (rows.empty()) {
+    out += "No changes by these users in the window.\n\n";
+  } else {
+    table(out, {"Object", "Field", "Changes", "Records", "First", "Last"}, rows);
+  }
   out += fmt::format("## Changes over time (per {}, UTC)\n\n", bucket_label(r.bucket_ms));
   std::size_t top = 1;
   for (const TimeBucket& b : r.buckets) top = std::max(top, b.changes);
@@ -160,8 +180,11 @@ void attention(std::string& out, const IncidentReport& r) {
   for (const AttentionItem& a : r.attention) {
     rows.push_back({a.kind, a.sobject, a.record_id, a.field, a.detail});
   }
-  if (rows.empty()) out += "Nothing.\n\n";
-  else table(out, {"Kind", "Object", "Record", "Field", "Detail"}, rows);
+  if (rows.empty()) {
+    out += "Nothing.\n\n";
+  } else {
+    table(out, {"Kind", "Object", "Record", "Field", "Detail"}, rows);
+  }
 }
 
 }  // namespace

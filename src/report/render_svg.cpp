@@ -55,8 +55,9 @@ std::string bars(const IncidentReport& r, std::size_t top) {
         x + gap / 2, kTop + kPlotH - h, bw - gap, h, human_time(b.start),
         human_time(Timestamp(b.start.ms() + r.bucket_ms)), b.changes);
     if (i % every == 0) {
-      out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-                         x + bw / 2, kTop + kPlotH + 16, axis_label(b.start, r.bucket_ms));
+      out += fmt::format(
+          "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
+          x + bw / 2, kTop + kPlotH + 16, axis_label(b.start, r.bucket_ms));
     }
   }
   return out;

@@ -80,8 +80,8 @@ void journal_attention(const ReportInputs& in, std::vector<AttentionItem>& out) 
   for (const auto& [key, e] : latest) {
     if (kGoodOutcomes.count(e->outcome)) continue;
     auto it = sobjects.find(key);
-    out.push_back({e->outcome, it == sobjects.end() ? "" : it->second, e->record_id, e->field,
-                   e->detail});
+    out.push_back(
+        {e->outcome, it == sobjects.end() ? "" : it->second, e->record_id, e->field, e->detail});
   }
 }
 
@@ -136,8 +136,8 @@ PlanSection plan_section(const rollback::Plan& plan) {
     s.by_status.push_back(NameCount{std::string(rollback::item_status_name(status)), n});
   }
   for (const rollback::PlanCount& c : rollback::count_items(plan)) {
-    s.counts.push_back(ItemCount{c.sobject, c.field,
-                                 std::string(rollback::item_status_name(c.status)), c.items});
+    s.counts.push_back(
+        ItemCount{c.sobject, c.field, std::string(rollback::item_status_name(c.status)), c.items});
   }
   return s;
 }
@@ -156,8 +156,7 @@ JournalSection journal_section(const ReportInputs& in) {
   return s;
 }
 
-std::vector<AttentionItem> attention_items(const ReportInputs& in,
-                                           const timeline::Chains& chains) {
+std::vector<AttentionItem> attention_items(const ReportInputs& in, const timeline::Chains& chains) {
   std::vector<AttentionItem> out;
   if (in.plan) plan_attention(*in.plan, in, out);
   journal_attention(in, out);

@@ -41,16 +41,21 @@ Result<Format> parse_format(std::string_view name) {
   if (name == "html") return Format::kHtml;
   if (name == "csv") return Format::kCsv;
   if (name == "json") return Format::kJson;
-  return make_error(ErrorCode::kInvalidArgument,
-                    fmt::format("unknown report format '{}': expected md, html, csv or json", name));
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown report format '{}': expected md, html, csv or json", name));
 }
 
 std::string render(const IncidentReport& report, Format format) {
   switch (format) {
-    case Format::kMarkdown: return render_markdown(report);
-    case Format::kHtml: return render_html(report);
-    case Format::kCsv: return render_csv(report);
-    case Format::kJson: return render_json(report);
+    case Format::kMarkdown:
+      return render_markdown(report);
+    case Format::kHtml:
+      return render_html(report);
+    case Format::kCsv:
+      return render_csv(report);
+    case Format::kJson:
+      return render_json(report);
   }
   return {};
 }
@@ -60,12 +65,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

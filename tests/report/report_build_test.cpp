@@ -23,10 +23,9 @@ TEST_SUITE("report") {
       CHECK(c.changed_at >= r.window_from);
       CHECK(c.changed_at < r.window_to);
     }
-    CHECK(std::is_sorted(r.changes.begin(), r.changes.end(),
-                         [](const ChangeLine& a, const ChangeLine& b) {
-                           return a.changed_at < b.changed_at;
-                         }));
+    CHECK(std::is_sorted(
+        r.changes.begin(), r.changes.end(),
+        [](const ChangeLine& a, const ChangeLine& b) { return a.changed_at < b.changed_at; }));
     const ChangeLine& owner = r.changes.at(4);
     CHECK(owner.field == "Owner");
     CHECK(owner.old_value == inc.admin);
@@ -122,12 +121,13 @@ TEST_SUITE("report") {
   TEST_CASE("a journal outcome on the written field name finds its object") {
     SmallIncident inc;
     ReportInputs in = inc.inputs(true);
-    in.journal.push_back(JournalRow{6, JournalEntry{inc.plan.plan_id, 1, "outcome", inc.inv1,
-                                                    "OwnerId", "drifted", "live value changed"},
+    in.journal.push_back(JournalRow{6,
+                                    JournalEntry{inc.plan.plan_id, 1, "outcome", inc.inv1,
+                                                 "OwnerId", "drifted", "live value changed"},
                                     "", "", ""});
-    in.journal.push_back(JournalRow{7, JournalEntry{"p-other-plan", 1, "outcome", inc.inv1,
-                                                    "Paid__c", "failed", ""},
-                                    "", "", ""});
+    in.journal.push_back(
+        JournalRow{7, JournalEntry{"p-other-plan", 1, "outcome", inc.inv1, "Paid__c", "failed", ""},
+                   "", "", ""});
     IncidentReport r = build_report(in);
     CHECK(r.journal.entries == 6);
     auto drifted = std::find_if(r.attention.begin(), r.attention.end(),

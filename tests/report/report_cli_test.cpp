@@ -63,9 +63,9 @@ struct IncidentStore {
                        std::string(rollback::item_status_name(i.status)), i.restore_to,
                        i.attacker_value, i.reason});
     }
-    StoredPlan plan{inc.plan.plan_id, kReportOrg, Timestamp(0), inc.attacker,
-                    inc.plan.window_from, inc.plan.window_to, inc.plan.hash,
-                    rollback::plan_to_json(inc.plan)};
+    StoredPlan plan{
+        inc.plan.plan_id,     kReportOrg,         Timestamp(0),  inc.attacker,
+        inc.plan.window_from, inc.plan.window_to, inc.plan.hash, rollback::plan_to_json(inc.plan)};
     REQUIRE(store->save_plan(plan, items));
     std::vector<JournalEntry> journal;
     for (const JournalRow& row : inc.journal()) journal.push_back(row.entry);
@@ -197,8 +197,9 @@ TEST_SUITE("report") {
     CHECK(r.err == "");
     REQUIRE(r.code == 0);
     CHECK(read_file(out).find("\"org_id\": \"00D000000000001AAA\"") != std::string::npos);
-    RunResult both = run(s.args({"--format", "json", "--out", out, "--user", s.inc.attacker,
-                                 "--from", "2026-02-01T00:00:00Z", "--to", "2026-03-11T00:00:00Z"}));
+    RunResult both =
+        run(s.args({"--format", "json", "--out", out, "--user", s.inc.attacker, "--from",
+                    "2026-02-01T00:00:00Z", "--to", "2026-03-11T00:00:00Z"}));
     CHECK(both.code == 2);
     CHECK(both.err.find("several orgs") != std::string::npos);
   }

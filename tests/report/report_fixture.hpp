@@ -70,8 +70,7 @@ struct SmallIncident {
                         "2026-03-11T09:00:00.000Z", "", ""};
     };
     return {row(1, "intent", inv1, "Paid__c", ""), row(2, "outcome", inv1, "Paid__c", "applied"),
-            row(3, "intent", inv1, "Amount__c", ""),
-            row(4, "outcome", inv1, "Amount__c", "failed"),
+            row(3, "intent", inv1, "Amount__c", ""), row(4, "outcome", inv1, "Amount__c", "failed"),
             row(5, "verify", inv1, "Paid__c", "restored")};
   }
 

@@ -34,23 +34,23 @@ IncidentReport hand_model() {
   r.logins = {{"005000000000009AAA", "mallory@acme.example", ts("2026-03-10T11:58:00Z"),
                "185.220.101.47", "Remote Access 2.0", "acme-accounting-app", "Success", "before"}};
   const std::string inv = "a01000000000001AAA";
-  r.changes = {
-      {"0170000000000001", "Invoice__c", inv, "Paid__c", "false", "true", std::nullopt,
-       std::nullopt, "005000000000009AAA", "mallory@acme.example", ts("2026-03-10T12:10:00Z"),
-       false, "ready"},
-      {"0170000000000002", "Invoice__c", inv, "Status__c", "Sent, \"late\"", "Paid\nnow",
-       std::nullopt, std::nullopt, "005000000000009AAA", "mallory@acme.example",
-       ts("2026-03-10T12:12:00Z"), false, "conflict"},
-      {"0170000000000004", "Invoice__c", inv, "Owner", "005000000000001AAA", "005000000000009AAA",
-       "Jane Doe", "Mallory", "005000000000009AAA", "mallory@acme.example",
-       ts("2026-03-10T12:41:00Z"), false, "ready"},
-      {"0170000000000005", "Invoice__c", "a01000000000003AAA", "created", std::nullopt,
-       std::nullopt, std::nullopt, std::nullopt, "005000000000009AAA", "mallory@acme.example",
-       ts("2026-03-10T13:30:00Z"), true, ""}};
-  r.by_field = {{"Invoice__c", "Owner", 1, 1, ts("2026-03-10T12:41:00Z"), ts("2026-03-10T12:41:00Z")},
-                {"Invoice__c", "Paid__c", 1, 1, ts("2026-03-10T12:10:00Z"), ts("2026-03-10T12:10:00Z")},
-                {"Invoice__c", "Status__c", 1, 1, ts("2026-03-10T12:12:00Z"), ts("2026-03-10T12:12:00Z")},
-                {"Invoice__c", "created", 1, 1, ts("2026-03-10T13:30:00Z"), ts("2026-03-10T13:30:00Z")}};
+  r.changes = {{"0170000000000001", "Invoice__c", inv, "Paid__c", "false", "true", std::nullopt,
+                std::nullopt, "005000000000009AAA", "mallory@acme.example",
+                ts("2026-03-10T12:10:00Z"), false, "ready"},
+               {"0170000000000002", "Invoice__c", inv, "Status__c", "Sent, \"late\"", "Paid\nnow",
+                std::nullopt, std::nullopt, "005000000000009AAA", "mallory@acme.example",
+                ts("2026-03-10T12:12:00Z"), false, "conflict"},
+               {"0170000000000004", "Invoice__c", inv, "Owner", "005000000000001AAA",
+                "005000000000009AAA", "Jane Doe", "Mallory", "005000000000009AAA",
+                "mallory@acme.example", ts("2026-03-10T12:41:00Z"), false, "ready"},
+               {"0170000000000005", "Invoice__c", "a01000000000003AAA", "created", std::nullopt,
+                std::nullopt, std::nullopt, std::nullopt, "005000000000009AAA",
+                "mallory@acme.example", ts("2026-03-10T13:30:00Z"), true, ""}};
+  r.by_field = {
+      {"Invoice__c", "Owner", 1, 1, ts("2026-03-10T12:41:00Z"), ts("2026-03-10T12:41:00Z")},
+      {"Invoice__c", "Paid__c", 1, 1, ts("2026-03-10T12:10:00Z"), ts("2026-03-10T12:10:00Z")},
+      {"Invoice__c", "Status__c", 1, 1, ts("2026-03-10T12:12:00Z"), ts("2026-03-10T12:12:00Z")},
+      {"Invoice__c", "created", 1, 1, ts("2026-03-10T13:30:00Z"), ts("2026-03-10T13:30:00Z")}};
   r.records_changed = 2;
   r.bucket_ms = 600000;
   for (int i = 0; i < 12; ++i) {
@@ -67,7 +67,8 @@ IncidentReport hand_model() {
   p.reread_calls = 1;
   p.items = 3;
   p.by_status = {{"ready", 2}, {"conflict", 1}, {"noop", 0}, {"unrestorable", 0}};
-  p.counts = {{"Invoice__c", "Owner", "ready", 1}, {"Invoice__c", "Paid__c", "ready", 1},
+  p.counts = {{"Invoice__c", "Owner", "ready", 1},
+              {"Invoice__c", "Paid__c", "ready", 1},
               {"Invoice__c", "Status__c", "conflict", 1}};
   r.plan = p;
   r.journal.entries = 5;
@@ -91,8 +92,8 @@ void check_golden(const std::string& name, const std::string& text) {
   const std::string path = kGoldenDir + name;
   const char* update = std::getenv("SFREWIND_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") std::ofstream(path, std::ios::binary) << text;
-  CHECK_MESSAGE(text == read_file(path), "golden file " << path
-                                                        << " differs; SFREWIND_UPDATE_GOLDEN=1");
+  CHECK_MESSAGE(text == read_file(path),
+                "golden file " << path << " differs; SFREWIND_UPDATE_GOLDEN=1");
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -137,7 +138,8 @@ TEST_SUITE("report") {
     CHECK(render_markdown(r).find("Generated") == std::string::npos);
     r.generated_at = ts("2026-03-12T09:00:00Z");
     CHECK(render_markdown(r).find("- Generated: 2026-03-12 09:00:00Z") != std::string::npos);
-    CHECK(render_json(r).find("\"generated_at\": \"2026-03-12T09:00:00.000Z\"") != std::string::npos);
+    CHECK(render_json(r).find("\"generated_at\": \"2026-03-12T09:00:00.000Z\"") !=
+          std::string::npos);
   }
 
   TEST_CASE("user data with a script tag is escaped in the html and markdown") {
@@ -198,7 +200,8 @@ TEST_SUITE("report") {
     r.window_from = ts("2026-03-10T12:00:00Z");
     r.window_to = ts("2026-03-10T12:30:00Z");
     r.bucket_ms = 600000;
-    r.buckets = {{r.window_from, 0}, {Timestamp(r.window_from.ms() + 600000), 0},
+    r.buckets = {{r.window_from, 0},
+                 {Timestamp(r.window_from.ms() + 600000), 0},
                  {Timestamp(r.window_from.ms() + 1200000), 0}};
     std::string svg = render_svg_chart(r);
     CHECK(unbalanced(svg) == "");

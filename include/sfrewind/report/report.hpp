@@ -48,7 +48,7 @@ struct ChangeLine {
   std::string history_id;
   std::string sobject;
   std::string record_id;
-  std::string field;  // field name, or the event name when is_event
+  std::string field;                     // field name, or the event name when is_event
   std::optional<std::string> old_value;  // nullopt for null
   std::optional<std::string> new_value;
   std::optional<std::string> old_name;
@@ -112,10 +112,10 @@ struct OutcomeCount {
 // What `apply` and `verify` recorded in the journal for the plan. Entries whose kind starts with
 // "verify" are verification; "intent" entries are not counted; the rest are apply outcomes.
 struct JournalSection {
-  std::size_t entries = 0;              // every journal row of the plan, intents included
-  std::vector<OutcomeCount> applied;    // sorted by (kind, outcome)
-  std::vector<OutcomeCount> verified;   // sorted by (kind, outcome)
-  std::optional<bool> chain_intact;     // the store's hash chain check, when it was run
+  std::size_t entries = 0;             // every journal row of the plan, intents included
+  std::vector<OutcomeCount> applied;   // sorted by (kind, outcome)
+  std::vector<OutcomeCount> verified;  // sorted by (kind, outcome)
+  std::optional<bool> chain_intact;    // the store's hash chain check, when it was run
 };
 
 // Something a responder must decide: `kind` is "conflict", "unrestorable", "created", "deleted",
@@ -135,14 +135,14 @@ struct IncidentReport {
   std::vector<ReportUser> users;
   Timestamp window_from;
   Timestamp window_to;
-  Timestamp logins_from;  // window_from - kLoginMarginMs
-  Timestamp logins_to;    // window_to + kLoginMarginMs
-  std::vector<ReportLogin> logins;        // oldest first
-  std::vector<ChangeLine> changes;        // sorted by (changed_at, history_id)
-  std::vector<FieldSummary> by_field;     // sorted by (sobject, field)
-  std::size_t records_changed = 0;        // distinct records across changes
-  std::int64_t bucket_ms = 0;             // 10 minutes, 1 hour, 6 hours, 1 day or 7 days
-  std::vector<TimeBucket> buckets;        // contiguous, covering the window
+  Timestamp logins_from;               // window_from - kLoginMarginMs
+  Timestamp logins_to;                 // window_to + kLoginMarginMs
+  std::vector<ReportLogin> logins;     // oldest first
+  std::vector<ChangeLine> changes;     // sorted by (changed_at, history_id)
+  std::vector<FieldSummary> by_field;  // sorted by (sobject, field)
+  std::size_t records_changed = 0;     // distinct records across changes
+  std::int64_t bucket_ms = 0;          // 10 minutes, 1 hour, 6 hours, 1 day or 7 days
+  std::vector<TimeBucket> buckets;     // contiguous, covering the window
   std::optional<PlanSection> plan;
   JournalSection journal;
   std::vector<AttentionItem> attention;
