@@ -103,6 +103,19 @@ TEST_SUITE("report") {
     }
   }
 
+  TEST_CASE("an existing output file is replaced and ends up with mode 0600") {
+    IncidentStore s;
+    std::string out = s.dir.file("old.md");
+    std::ofstream(out) << "old";
+    REQUIRE(::chmod(out.c_str(), 0644) == 0);
+    RunResult r = run(s.args({s.inc.plan.plan_id, "--format", "md", "--out", out}));
+    REQUIRE(r.code == 0);
+    struct stat st {};
+    REQUIRE(::stat(out.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(read_file(out).rfind("# Incident report", 0) == 0);
+  }
+
   TEST_CASE("report of a plan file reads the scope and the journal from it") {
     IncidentStore s;
     std::string plan_file = s.dir.file("plan.json");
