@@ -22,6 +22,10 @@ std::vector<AttentionItem> attention_items(const ReportInputs& in, const timelin
 // "2026-11-20 01:00:00Z": the report's human form of a time.
 std::string human_time(Timestamp t);
 
+// Key times in one line: first and last change, and the last login before the window with its
+// source; empty when there is neither a change nor such a login.
+std::string key_times(const IncidentReport& r);
+
 // "10 minutes", "1 hour", "6 hours", "1 day", "7 days".
 std::string bucket_label(std::int64_t bucket_ms);
 

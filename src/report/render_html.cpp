@@ -67,7 +67,11 @@ std::string header(const IncidentReport& r) {
       "</code> &middot; window {} to {}",
       esc(users), esc(r.org_id), human_time(r.window_from), human_time(r.window_to));
   if (r.generated_at) out += std::string(" &middot; generated ") + human_time(*r.generated_at);
-  out += "</p>\n<div class=\"cards\">";
+  out += "</p>\n";
+  if (std::string times = key_times(r); !times.empty()) {
+    out += fmt::format("<p class=\"meta\">Key times: {}</p>\n", esc(times));
+  }
+  out += "<div class=\"cards\">";
   out += card("changes", r.changes.size()) + card("records", r.records_changed);
   if (r.plan) {
     for (const NameCount& c : r.plan->by_status) {

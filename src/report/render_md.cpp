@@ -78,6 +78,9 @@ void summary(std::string& out, const IncidentReport& r) {
   out += fmt::format("- Window: {} to {}\n", human_time(r.window_from), human_time(r.window_to));
   out += fmt::format("- Changes: {} changes of {} records in {} fields\n", r.changes.size(),
                      r.records_changed, r.by_field.size());
+  if (std::string times = key_times(r); !times.empty()) {
+    out += fmt::format("- Key times: {}\n", cell(times));
+  }
   if (r.plan) {
     std::string counts;
     for (const NameCount& c : r.plan->by_status) {

@@ -10,6 +10,25 @@ std::string human_time(Timestamp t) {
   return iso.substr(0, 10) + " " + iso.substr(11, 8) + "Z";
 }
 
+std::string key_times(const IncidentReport& r) {
+  std::string out;
+  if (!r.changes.empty()) {
+    out = fmt::format("first change {}, last change {}", human_time(r.changes.front().changed_at),
+                      human_time(r.changes.back().changed_at));
+  }
+  const ReportLogin* last_before = nullptr;
+  for (const ReportLogin& l : r.logins) {
+    if (l.when == "before") last_before = &l;
+  }
+  if (last_before) {
+    if (!out.empty()) out += "; ";
+    out +=
+        fmt::format("last login before the window {} from {}", human_time(last_before->time),
+                    last_before->source_ip.empty() ? "an unknown address" : last_before->source_ip);
+  }
+  return out;
+}
+
 std::string bucket_label(std::int64_t bucket_ms) {
   std::int64_t minutes = bucket_ms / 60000;
   if (minutes < 60) return fmt::format("{} minutes", minutes);

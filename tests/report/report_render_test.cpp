@@ -136,6 +136,9 @@ TEST_SUITE("report") {
     IncidentReport r = hand_model();
     CHECK(render_html(r) == render_html(r));
     CHECK(render_markdown(r).find("Generated") == std::string::npos);
+    CHECK(render_markdown(r).find("- Key times: first change 2026-03-10 12:10:00Z, last change "
+                                  "2026-03-10 13:30:00Z; last login before the window "
+                                  "2026-03-10 11:58:00Z from 185.220.101.47\n") != std::string::npos);
     r.generated_at = ts("2026-03-12T09:00:00Z");
     CHECK(render_markdown(r).find("- Generated: 2026-03-12 09:00:00Z") != std::string::npos);
     CHECK(render_json(r).find("\"generated_at\": \"2026-03-12T09:00:00.000Z\"") !=
