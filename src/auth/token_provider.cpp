@@ -152,6 +152,33 @@ Result<Token> post_token(const http::HttpOptions& options, const std::string& lo
   return token_from_response(*r, req.url, secrets);
 }
 
+// Fills the org and user ids of a token that came without an identity URL (a static token, an
+// sf CLI login) from /services/oauth2/userinfo.
+Status fill_identity(const http::HttpOptions& options, Token& token) {
+  auto client = http::HttpClient::make(options);
+  if (!client) return client.error();
+  http::Request req;
+  req.url = token.instance_url + "/services/oauth2/userinfo";
+  req.headers.set("Authorization", "Bearer " + token.access_token);
+  req.headers.set("Accept", "application/json");
+  auto r = client->send(req);
+  if (!r) return with_context(r.error(), "userinfo");
+  auto body = api::decode_record(r->body);
+  if (r->status != 200 || !body || body->text("user_id").empty()) {
+    Error e = make_error(ErrorCode::kUnauthorized,
+                         fmt::format("the access token was rejected by {} (HTTP {})", req.url,
+                                     r->status));
+    e.http_status = r->status;
+    return e;
+  }
+  auto user = RecordId::parse(body->text("user_id"));
+  auto org = RecordId::parse(body->text("organization_id"));
+  if (!user || !org) return make_error(ErrorCode::kParse, "userinfo: bad user or org id");
+  token.user_id = user->str();
+  token.org_id = org->str();
+  return ok();
+}
+
 }  // namespace
 
 TokenProvider::TokenProvider(AuthConfig config, http::HttpOptions http)
@@ -217,6 +244,9 @@ Result<Token> TokenProvider::login_locked() {
   if (!t) return t.error();
   if (auto s = http::check_url_allowed(t->instance_url); !s) {
     return with_context(s.error(), "instance URL from " + std::string(source_name()));
+  }
+  if (t->user_id.empty() || t->org_id.empty()) {
+    if (auto s = fill_identity(http_options_, *t); !s) return s.error();
   }
   current_ = *t;
   return t;

@@ -30,6 +30,8 @@ void add_org_options(CLI::App& app, OrgOptions& org) {
   app.add_option("--jwt-key", org.jwt_key, "Private key file for the JWT bearer flow");
   app.add_option("--username", org.username, "Username for the JWT bearer flow");
   app.add_option("--login-url", org.login_url, "Login URL for OAuth flows")->envname("SF_LOGIN_URL");
+  app.add_option("--refresh-token", org.refresh_token, "OAuth refresh token (with --client-id)")
+      ->envname("SF_REFRESH_TOKEN");
   app.add_option("--api-version", org.api_version, "API version")->capture_default_str();
 }
 
@@ -61,7 +63,7 @@ std::string usage_hint(const CLI::App& root) {
     app = subs.front();
     path += " " + app->get_name();
   }
-  return fmt::format("usage: {} [OPTIONS]; see '{} --help'", path, path);
+  return fmt::format("usage: {} [OPTIONS], see '{} --help'", path, path);
 }
 
 int dispatch(Registry& registry, Context& ctx) {
@@ -92,7 +94,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "sfrewind: " << e.what() << "\n" << usage_hint(app) << "\n";
+    // One line: the fault, then the usage hint of the command that failed to parse.
+    err << "sfrewind: " << e.what() << " (" << usage_hint(app) << ")\n";
     return kExitUsage;
   }
   if (!ctx.global.config.empty()) {

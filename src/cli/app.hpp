@@ -40,6 +40,7 @@ struct OrgOptions {
   std::string jwt_key;
   std::string username;
   std::string login_url;
+  std::string refresh_token;
   std::string api_version = "62.0";
 };
 

@@ -44,7 +44,7 @@ Result<std::string> read_text(const std::string& path) {
 
 // The org of the store: the only one it holds, else the one whose history covers the window.
 Result<std::string> org_of_window(Store& store, Timestamp from, Timestamp to) {
-  auto orgs = report::stored_org_ids(store);
+  auto orgs = store.org_ids();
   if (!orgs) return orgs.error();
   if (orgs->size() <= 1) return orgs->empty() ? std::string() : orgs->front();
   std::string found;

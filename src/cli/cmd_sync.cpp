@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 
 #include <sfrewind/api/soql.hpp>
+#include <sfrewind/report/alert_check.hpp>
 #include <sfrewind/sync/history_sync.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/connect.hpp"
 #include "cli/output.hpp"
+#include "cli/run_guard.hpp"
 
 namespace sfrewind::cli {
 namespace {
@@ -17,9 +19,11 @@ struct SyncArgs {
   std::string objects;
   std::string fields;
   std::string since;
-  int jobs = 0;
-  int batch_size = 0;
+  int jobs = -1;        // -1: not given on the command line
+  int batch_size = -1;
   int api_budget = -1;
+  std::vector<std::string> alerts;
+  std::string lock;
 };
 
 std::string from_config(const Context& ctx, const std::string& given, const char* key) {
@@ -30,7 +34,7 @@ std::string from_config(const Context& ctx, const std::string& given, const char
 
 Result<int> int_setting(const Context& ctx, int given, const char* key, int fallback, int lo, int hi) {
   int value = given;
-  if (value == 0 || value == -1) {
+  if (value == -1) {
     auto it = ctx.config.find(key);
     if (it == ctx.config.end()) return fallback;
     try {
@@ -96,8 +100,19 @@ void print_summary(Context& ctx, const sync::SyncSummary& s) {
                          s.users_synced, s.api_calls);
 }
 
+// Prints one line per alert on stderr; returns the exit code of the run.
+Result<int> report_alerts(Context& ctx, Store& store, const std::string& org_id,
+                          std::optional<Timestamp> cutoff, const timeline::AlertRules& rules) {
+  auto alerts = report::check_alerts(store, org_id, cutoff, rules);
+  if (!alerts) return alerts.error();
+  for (const std::string& a : *alerts) ctx.err << "sfrewind: " << a << "\n";
+  return alerts->empty() ? kExitOk : kExitAttention;
+}
+
 int run_sync(Context& ctx, const SyncArgs& args) {
   sync::SyncOptions options;
+  auto rules = timeline::parse_alert_rules(args.alerts);
+  if (!rules) return report_error(ctx, rules.error());
   auto sel = selection(from_config(ctx, args.objects, "objects"), from_config(ctx, args.fields, "fields"));
   if (!sel) return report_error(ctx, sel.error());
   options.selection = std::move(*sel);
@@ -118,8 +133,13 @@ int run_sync(Context& ctx, const SyncArgs& args) {
   if (!conn) return report_error(ctx, conn.error());
   options.rest = conn->rest;
   options.rest.http.api_budget_pct = *budget;
+  int code = kExitOk;
+  auto lock = acquire_run_lock(ctx, args.lock, code);
+  if (!lock) return code;
   auto store = open_store(ctx, true);
   if (!store) return report_error(ctx, store.error());
+  auto cutoff = report::newest_change_any_org(*store);
+  if (!cutoff) return report_error(ctx, cutoff.error());
   ProgressLine progress(ctx);
   options.progress = [&](const sync::SyncProgress& p) {
     progress.update(fmt::format("sync {}: {} rows, {}/{} slices", p.history_object, p.rows,
@@ -129,7 +149,10 @@ int run_sync(Context& ctx, const SyncArgs& args) {
   progress.finish();
   if (!summary) return report_error(ctx, summary.error());
   print_summary(ctx, *summary);
-  return kExitOk;
+  if (args.alerts.empty()) return kExitOk;
+  auto alerted = report_alerts(ctx, *store, summary->org_id, *cutoff, *rules);
+  if (!alerted) return report_error(ctx, alerted.error());
+  return *alerted;
 }
 
 }  // namespace
@@ -145,6 +168,10 @@ void register_sync(Registry& registry) {
   sync->add_option("--jobs", a->jobs, "Parallel connections, 1-10 (default 4)");
   sync->add_option("--batch-size", a->batch_size, "Rows per page, 200-2000 (default 2000)");
   sync->add_option("--api-budget", a->api_budget, "Stop before the org's daily API usage passes PCT");
+  sync->add_option("--alert", a->alerts,
+                   "Exit 3 when an integration user: new-field (changes a field it never changed "
+                   "before), rate=N (changes more than N records within an hour); repeatable");
+  sync->add_option("--lock", a->lock, "Lock file (default: <store>.lock)");
 }
 
 }  // namespace sfrewind::cli

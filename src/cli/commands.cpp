@@ -7,6 +7,9 @@ void register_commands(Registry& registry) {
   register_org(registry);
   register_users(registry);
   register_sync(registry);
+  register_snapshot(registry);
+  register_timeline(registry);
+  register_changes(registry);
   register_report(registry);
 }
 

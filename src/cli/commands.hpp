@@ -11,6 +11,9 @@ void register_commands(Registry& registry);
 void register_org(Registry& registry);       // org, discover
 void register_users(Registry& registry);     // users, logins
 void register_sync(Registry& registry);      // sync
+void register_snapshot(Registry& registry);  // snapshot
+void register_timeline(Registry& registry);  // timeline
+void register_changes(Registry& registry);   // changes
 void register_report(Registry& registry);    // report
 
 }  // namespace sfrewind::cli

@@ -39,6 +39,14 @@ Result<auth::AuthConfig> choose(const OrgOptions& org) {
     }
     return auth::AuthConfig(auth::JwtBearerConfig{login, org.client_id, org.username, org.jwt_key, ""});
   }
+  if (!org.refresh_token.empty()) {
+    if (org.client_id.empty() || login.empty()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--refresh-token needs --client-id and --login-url");
+    }
+    return auth::AuthConfig(
+        auth::RefreshTokenConfig{login, org.client_id, org.client_secret, org.refresh_token});
+  }
   if (!org.client_id.empty() || !org.client_secret.empty()) {
     if (org.client_id.empty() || org.client_secret.empty() || login.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
@@ -49,7 +57,7 @@ Result<auth::AuthConfig> choose(const OrgOptions& org) {
   }
   return make_error(ErrorCode::kInvalidArgument,
                     "no credentials: give --access-token with --instance-url, --target-org, "
-                    "--client-id with --client-secret, or --jwt-key");
+                    "--client-id with --client-secret, --jwt-key, or --refresh-token");
 }
 
 }  // namespace

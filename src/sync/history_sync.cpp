@@ -35,7 +35,7 @@ struct SliceRef {
 bool restartable(const Error& e) {
   return e.api_code == "INVALID_QUERY_LOCATOR" || e.code == ErrorCode::kParse ||
          e.code == ErrorCode::kTransport || e.code == ErrorCode::kTimeout ||
-         (e.code == ErrorCode::kHttp && e.http_status >= 500);
+         e.http_status >= 500;
 }
 
 Timestamp floor_second(Timestamp t) { return Timestamp(t.ms() - t.ms() % 1000); }
@@ -163,10 +163,15 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
   int restarts = 0;
   auto pager = client.query(slice_soql(run.object, run.condition, from, slice.to), true,
                             options_.batch_size);
+  std::optional<Timestamp> restarted_at;
   while (pager.has_next() && !cancel_) {
     auto page = pager.next_history(run.object, org_id_);
     if (!page) {
+      // Restarting resumes from the last second seen; give up only when restarts stop making
+      // progress (an expired cursor inside one crowded second, a page that never decodes).
+      if (last_seen != restarted_at) restarts = 0;
       if (!restartable(page.error()) || ++restarts > kMaxSliceRestarts) return page.error();
+      restarted_at = last_seen;
       if (last_seen) from = floor_second(*last_seen);
       pager = client.query(slice_soql(run.object, run.condition, from, slice.to), true,
                            options_.batch_size);

@@ -182,21 +182,36 @@ TEST_SUITE("auth") {
   }
 
   TEST_CASE("an sf CLI login reads the instance URL and the token from a fake sf") {
+    test::FakeServer srv;
+    srv.get("/services/oauth2/userinfo", [&](const httplib::Request& req, httplib::Response& res) {
+      bool ok = req.get_header_value("Authorization") == "Bearer 00Dfake!token";
+      res.status = ok ? 200 : 403;
+      res.set_content(R"({"user_id":"005000000000002AAA","organization_id":"00D000000000001"})",
+                      "application/json");
+    });
+    REQUIRE(srv.start());
     test::TempDir dir;
     write_file(dir.file("sf"), R"(#!/bin/sh
 if [ "$2" = "display" ]; then
-  echo '{"status":0,"result":{"id":"00D000000000001AAA","instanceUrl":"https://acme.my.salesforce.com","accessToken":"[REDACTED] Use sf org auth show-access-token"}}'
+  echo '{"status":0,"result":{"id":"00D000000000001AAA","instanceUrl":"INSTANCE","accessToken":"[REDACTED] Use sf org auth show-access-token"}}'
 else
   echo '{"status":0,"result":{"accessToken":"00Dfake!token"}}'
 fi
 )", true);
+    {
+      std::ifstream in(dir.file("sf"));
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      text.replace(text.find("INSTANCE"), 8, srv.url());
+      write_file(dir.file("sf"), text, true);
+    }
     auto p = TokenProvider::make(SfCliConfig{"prod", "sf", dir.path().string()}, fast());
     REQUIRE(p);
     auto t = (*p)->token();
-    REQUIRE(t);
+    REQUIRE_MESSAGE(t, (t ? "" : t.error().message));
     CHECK(t->access_token == "00Dfake!token");
-    CHECK(t->instance_url == "https://acme.my.salesforce.com");
-    CHECK(t->org_id == "00D000000000001AAA");
+    CHECK(t->instance_url == srv.url());
+    CHECK(t->org_id == "00D000000000001EAA");
+    CHECK(t->user_id == "005000000000002AAA");
   }
 
   TEST_CASE("an sf CLI error is reported with its message") {
@@ -234,11 +249,18 @@ exit 1
   }
 
   TEST_CASE("a static token cannot be refreshed") {
-    auto p = TokenProvider::make(StaticTokenConfig{kSecret, "https://acme.my.salesforce.com/"});
+    test::FakeServer srv;
+    srv.get("/services/oauth2/userinfo", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"user_id":"005000000000002","organization_id":"00D000000000001"})",
+                      "application/json");
+    });
+    REQUIRE(srv.start());
+    auto p = TokenProvider::make(StaticTokenConfig{kSecret, srv.url() + "/"}, fast());
     REQUIRE(p);
     auto t = (*p)->token();
     REQUIRE(t);
-    CHECK(t->instance_url == "https://acme.my.salesforce.com");
+    CHECK(t->instance_url == srv.url());
+    CHECK(t->user_id == "005000000000002AAA");
     auto r = (*p)->refresh(kSecret);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::kUnauthorized);

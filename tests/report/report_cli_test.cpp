@@ -200,7 +200,7 @@ TEST_SUITE("report") {
         row.changed_at = Timestamp(row.changed_at.ms() - 30LL * 24 * 3600 * 1000);
       }
       REQUIRE(store->insert_history("Invoice__History", other));
-      auto orgs = report::stored_org_ids(*store);
+      auto orgs = store->org_ids();
       REQUIRE(orgs);
       CHECK(orgs->size() == 2);
     }

@@ -182,10 +182,6 @@ struct ReportScope {
 // Returns kStorage on SQLite failures.
 Result<ReportInputs> gather_inputs(Store& store, const ReportScope& scope);
 
-// Ids of the orgs the store holds (its orgs table and its history), sorted. Returns kStorage on
-// SQLite failures. Lives in src/store because it reads SQL.
-Result<std::vector<std::string>> stored_org_ids(Store& store);
-
 // The bucket size for a window: the smallest of 10 minutes, 1 hour, 6 hours, 1 day and 7 days
 // that gives at most 72 buckets.
 std::int64_t choose_bucket_ms(Timestamp from, Timestamp to);

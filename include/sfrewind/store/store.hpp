@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sfrewind/error.hpp>
@@ -222,6 +223,14 @@ class Store {
   // The newest SystemModstamp stored for an object, or nullopt.
   Result<std::optional<std::string>> last_modstamp(const std::string& org_id,
                                                    const std::string& sobject);
+
+  // Review reads (src/store/review_store.cpp).
+  // Ids of the orgs the store holds, sorted.
+  Result<std::vector<std::string>> org_ids();
+  // The newest changed_at of any stored history row of the org, or nullopt when none.
+  Result<std::optional<Timestamp>> newest_change(const std::string& org_id);
+  // Distinct (sobject, field) pairs of the org's stored history rows (fields and events), sorted.
+  Result<std::vector<std::pair<std::string, std::string>>> history_fields(const std::string& org_id);
 
   // Plans: saving the same plan id twice with another hash is kConflict.
   Status save_plan(const StoredPlan& plan, std::span<const PlanItemRow> items);

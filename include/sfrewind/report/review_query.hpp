@@ -1,0 +1,61 @@
+// Review queries on the store: validated inputs of `changes` and `timeline`, the rows they
+// read and the user names to show. Read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sfrewind/error.hpp>
+#include <sfrewind/report/review.hpp>
+#include <sfrewind/store/store.hpp>
+#include <sfrewind/timeline/timeline.hpp>
+
+namespace sfrewind::report {
+
+// What `changes` was asked for, as typed on the command line.
+struct ChangesRequest {
+  std::vector<std::string> users;  // 15/18-char ids or usernames, resolved through the store
+  bool integration = false;        // add every integration user of the store
+  std::string sobject;
+  std::string field;
+  std::string from;  // command-line times ("" = open)
+  std::string to;
+  Timestamp now;     // for relative times
+};
+
+struct ChangesResult {
+  std::string org_id;
+  timeline::ChangeFilter filter;
+  std::vector<HistoryRow> rows;  // sorted by (changed_at, history_id)
+  UserNames names;               // every user of the store
+};
+
+// Validates the request and reads the matching rows. Errors: kInvalidArgument for a bad or
+// unknown user, object or field name, a bad time, from >= to, or a store without an org;
+// kStorage as Store.
+Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request);
+
+struct TimelineRequest {
+  std::string record;  // 15/18-char id
+  std::string field;   // "" = every field and the events
+  std::string at;      // "" = the whole timeline
+  Timestamp now;
+};
+
+struct TimelineResult {
+  std::string org_id;
+  timeline::RecordTimeline record;
+  UserNames names;
+  std::optional<Timestamp> at;
+  std::vector<timeline::ValueAt> values;  // at set: the values just before `at`
+};
+
+// Reads one record's history (and its latest snapshot values, for --at). Errors:
+// kInvalidArgument for a bad id, field or time, or a record/field the store has no history of.
+Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& request);
+
+// The one org of the store. Errors: kInvalidArgument when it holds none or several.
+Result<std::string> single_org(Store& store);
+
+}  // namespace sfrewind::report

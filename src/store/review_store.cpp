@@ -1,0 +1,48 @@
+// Store: the small reads the review commands need (orgs, newest change, known fields).
+#include <sfrewind/store/store.hpp>
+
+#include "store/store_impl.hpp"
+
+namespace sfrewind {
+
+Result<std::vector<std::string>> Store::org_ids() {
+  auto st = impl_->statement(
+      "SELECT org_id FROM orgs UNION SELECT DISTINCT org_id FROM history ORDER BY 1");
+  if (!st) return st.error();
+  std::vector<std::string> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back((*st)->column_text(0));
+  }
+}
+
+Result<std::optional<Timestamp>> Store::newest_change(const std::string& org_id) {
+  auto st = impl_->statement("SELECT max(changed_at) FROM history WHERE org_id = ?1");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row || (*st)->column_is_null(0)) return std::optional<Timestamp>();
+  auto t = Timestamp::parse((*st)->column_text(0));
+  if (!t) return t.error();
+  return std::optional<Timestamp>(*t);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Store::history_fields(
+    const std::string& org_id) {
+  auto st = impl_->statement(
+      "SELECT DISTINCT sobject, field FROM history WHERE org_id = ?1 ORDER BY sobject, field");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.emplace_back((*st)->column_text(0), (*st)->column_text(1));
+  }
+}
+
+}  // namespace sfrewind

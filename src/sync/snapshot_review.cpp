@@ -1,0 +1,169 @@
+// Snapshot review: the difference between two snapshots and drift against history.
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include <sfrewind/sync/snapshot.hpp>
+#include <sfrewind/timeline/timeline.hpp>
+
+namespace sfrewind::sync {
+namespace {
+
+using Key = std::pair<std::string, std::string>;  // record_id, field
+
+std::map<Key, const SnapshotValue*> by_key(std::span<const SnapshotValue> values) {
+  std::map<Key, const SnapshotValue*> out;
+  for (const SnapshotValue& v : values) out[{v.record_id, v.field}] = &v;
+  return out;
+}
+
+// (record, history field) -> the last change that holds a value, in chain order.
+std::map<Key, const timeline::Change*> last_changes(const timeline::Chains& chains) {
+  std::map<Key, const timeline::Change*> out;
+  for (const auto& chain : chains.chains) {
+    for (const auto& c : chain.changes) {
+      if (c.old_value.is_null() && c.new_value.is_null()) continue;  // history kept no value
+      out[{chain.record_id, chain.field}] = &c;
+    }
+  }
+  return out;
+}
+
+std::string quoted(const FieldValue& v) { return v.is_null() ? "null" : "'" + v.text() + "'"; }
+
+std::string value_json(const FieldValue& v) {
+  switch (v.kind()) {
+    case FieldValue::Kind::kNull: return "null";
+    case FieldValue::Kind::kBoolean:
+    case FieldValue::Kind::kNumber: return v.text();
+    default: return json_quote(v.text());
+  }
+}
+
+}  // namespace
+
+std::vector<ValueChange> diff_values(std::span<const SnapshotValue> older,
+                                     std::span<const SnapshotValue> newer) {
+  auto old_map = by_key(older);
+  std::vector<ValueChange> out;
+  for (const SnapshotValue& v : newer) {
+    FieldValue now = snapshot_field_value(v);
+    auto it = old_map.find({v.record_id, v.field});
+    if (it == old_map.end()) {
+      if (!old_map.empty()) out.push_back(ValueChange{v.sobject, v.record_id, v.field, true, {}, now});
+      continue;
+    }
+    FieldValue was = snapshot_field_value(*it->second);
+    if (!same_value(was, now)) out.push_back(ValueChange{v.sobject, v.record_id, v.field, false, was, now});
+  }
+  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
+    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
+  });
+  return out;
+}
+
+std::vector<Drift> find_drift(std::span<const SnapshotValue> older,
+                              std::span<const SnapshotValue> newer,
+                              std::span<const HistoryRow> history) {
+  timeline::Chains chains = timeline::build_chains(history);
+  auto last = last_changes(chains);
+  auto old_map = by_key(older);
+  std::vector<Drift> out;
+  for (const SnapshotValue& v : newer) {
+    FieldValue live = snapshot_field_value(v);
+    if (auto h = last.find({v.record_id, history_field_name(v.field)}); h != last.end()) {
+      if (!same_value(h->second->new_value, live)) {
+        out.push_back(Drift{v.sobject, v.record_id, v.field, live, h->second->new_value, "history",
+                            h->second->history_id});
+      }
+      continue;
+    }
+    if (auto o = old_map.find({v.record_id, v.field}); o != old_map.end()) {
+      FieldValue was = snapshot_field_value(*o->second);
+      if (!same_value(was, live)) {
+        out.push_back(Drift{v.sobject, v.record_id, v.field, live, was, "snapshot", ""});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Drift& a, const Drift& b) {
+    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
+  });
+  return out;
+}
+
+Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
+                                       std::int64_t older_id, std::int64_t newer_id) {
+  auto newer = store.snapshot_values(org_id, newer_id);
+  if (!newer) return newer.error();
+  std::vector<SnapshotValue> older;
+  if (older_id > 0) {
+    auto o = store.snapshot_values(org_id, older_id);
+    if (!o) return o.error();
+    older = std::move(*o);
+  }
+  std::vector<std::string> objects;
+  for (const SnapshotValue& v : *newer) {
+    if (objects.empty() || objects.back() != v.sobject) objects.push_back(v.sobject);
+  }
+  std::sort(objects.begin(), objects.end());
+  objects.erase(std::unique(objects.begin(), objects.end()), objects.end());
+  std::vector<HistoryRow> rows;
+  for (const std::string& o : objects) {
+    HistoryFilter filter;
+    filter.org_id = org_id;
+    filter.sobject = o;
+    auto stored = store.history(filter);
+    if (!stored) return stored.error();
+    for (auto& s : *stored) rows.push_back(std::move(s.row));
+  }
+  return SnapshotReview{diff_values(older, *newer), find_drift(older, *newer, rows)};
+}
+
+std::vector<std::vector<std::string>> changes_table(std::span<const ValueChange> changes) {
+  std::vector<std::vector<std::string>> t{{"OBJECT", "RECORD", "FIELD", "OLD", "NEW"}};
+  for (const ValueChange& c : changes) {
+    t.push_back({c.sobject, c.record_id, c.field, c.added ? "(new)" : quoted(c.old_value),
+                 quoted(c.new_value)});
+  }
+  return t;
+}
+
+std::vector<std::vector<std::string>> drift_table(std::span<const Drift> drift) {
+  std::vector<std::vector<std::string>> t{{"OBJECT", "RECORD", "FIELD", "LIVE", "EXPECTED", "FROM"}};
+  for (const Drift& d : drift) {
+    t.push_back({d.sobject, d.record_id, d.field, quoted(d.live), quoted(d.expected), d.expected_from});
+  }
+  return t;
+}
+
+std::string review_json(const SnapshotSummary& s, const SnapshotReview& r) {
+  std::string changes;
+  for (const ValueChange& c : r.changes) {
+    changes += fmt::format("{}\n{{\"sobject\":{},\"record_id\":{},\"field\":{},\"added\":{},"
+                           "\"old_value\":{},\"new_value\":{}}}",
+                           changes.empty() ? "" : ",", json_quote(c.sobject), json_quote(c.record_id),
+                           json_quote(c.field), c.added ? "true" : "false", value_json(c.old_value),
+                           value_json(c.new_value));
+  }
+  std::string drift;
+  for (const Drift& d : r.drift) {
+    drift += fmt::format("{}\n{{\"sobject\":{},\"record_id\":{},\"field\":{},\"live\":{},"
+                         "\"expected\":{},\"expected_from\":{},\"history_id\":{}}}",
+                         drift.empty() ? "" : ",", json_quote(d.sobject), json_quote(d.record_id),
+                         json_quote(d.field), value_json(d.live), value_json(d.expected),
+                         json_quote(d.expected_from),
+                         d.history_id.empty() ? "null" : json_quote(d.history_id));
+  }
+  return fmt::format("{{\"snapshot_id\":{},\"previous_id\":{},\"records\":{},\"values\":{},"
+                     "\"changes\":[{}],\"drift\":[{}]}}\n",
+                     s.snapshot_id, s.previous_id, s.records, s.values, changes, drift);
+}
+
+std::string drift_line(const Drift& d) {
+  return fmt::format("drift: {} {} {} is {}, {} says {}", d.sobject, d.record_id, d.field,
+                     quoted(d.live), d.expected_from, quoted(d.expected));
+}
+
+}  // namespace sfrewind::sync

@@ -1,0 +1,187 @@
+// Review commands on the acme incident: changes, --summary, timeline, timeline --at, bad input.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "support/acme_fixture.hpp"
+
+using namespace sfrewind;
+using namespace sfrewind::test;
+
+namespace {
+
+const char* kWindowFrom = "2026-11-20T01:00:00Z";
+const char* kWindowTo = "2026-11-20T03:00:00Z";
+
+// Counts the attacker's edits in the window straight from the org file: per field (history
+// names: OwnerId is tracked as Owner) the number of edits. A small line walk over the
+// generator's pretty-printed JSON: "time", "user", then "fields": {...} one key per line.
+std::map<std::string, int> attacker_edits_from_org_file() {
+  std::istringstream in(read_text(kAcmeOrg));
+  std::string line, time, user;
+  bool in_edits = false, in_fields = false;
+  std::map<std::string, int> out;
+  auto value_of = [](const std::string& l) {
+    auto colon = l.find(':');
+    auto q1 = l.find('"', colon);
+    auto q2 = l.find('"', q1 + 1);
+    return l.substr(q1 + 1, q2 - q1 - 1);
+  };
+  while (std::getline(in, line)) {
+    if (line.find("\"edits\": [") != std::string::npos) in_edits = true;
+    if (!in_edits) continue;
+    if (line.find("\"time\":") != std::string::npos) time = value_of(line);
+    if (line.find("\"user\":") != std::string::npos) user = value_of(line);
+    if (line.find("\"fields\": {") != std::string::npos) {
+      in_fields = true;
+      continue;
+    }
+    if (in_fields && line.find('}') != std::string::npos) in_fields = false;
+    if (in_fields && user == kAttacker && time >= kWindowFrom && time < kWindowTo) {
+      auto q1 = line.find('"');
+      std::string field = line.substr(q1 + 1, line.find('"', q1 + 1) - q1 - 1);
+      ++out[field == "OwnerId" ? "Owner" : field];
+    }
+  }
+  return out;
+}
+
+int count_of(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("review") {
+  TEST_CASE("changes --user gives exactly the attacker's edits of the incident window") {
+    Acme acme;
+    acme.sync();
+    auto expected = attacker_edits_from_org_file();
+    REQUIRE(expected.size() == 4);
+    CHECK(expected["Paid__c"] == 300);
+    auto r = acme.run({"--json", "changes", "--user", kAttacker, "--from", kWindowFrom, "--to",
+                       kWindowTo});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    int rows = count_of(r.out, "\"history_id\":");
+    int expected_rows = 0;
+    for (const auto& [field, n] : expected) {
+      int per_field = count_of(r.out, "\"field\":\"" + field + "\"");
+      // a lookup change writes two rows (names and ids)
+      CHECK(per_field == (field == "Owner" ? 2 * n : n));
+      expected_rows += field == "Owner" ? 2 * n : n;
+    }
+    CHECK(rows == expected_rows);
+    CHECK(rows == 627);
+    CHECK(count_of(r.out, "\"changed_by_username\":\"integration.accounting@acme.example\"") == rows);
+  }
+
+  TEST_CASE("changes --summary groups the attacker's edits by object and field with counts") {
+    Acme acme;
+    acme.sync();
+    auto r = acme.run({"changes", "--user", kAttacker, "--from", kWindowFrom, "--to", kWindowTo,
+                       "--summary"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    check_golden("review/changes_summary_attacker.txt", r.out);
+    auto csv = acme.run({"changes", "--user", kAttacker, "--from", kWindowFrom, "--to", kWindowTo,
+                         "--summary", "--csv"});
+    REQUIRE(csv.code == 0);
+    check_golden("review/changes_summary_attacker.csv", csv.out);
+    CHECK(csv.out.find("Invoice__c,Paid__c,300,300,300,2026-11-20T01:00:00.000Z") != std::string::npos);
+  }
+
+  TEST_CASE("changes --integration includes the attacker and the marketing integration") {
+    Acme acme;
+    acme.sync();
+    auto r = acme.run({"changes", "--integration", "--summary", "--csv"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("integration.accounting@acme.example") != std::string::npos);
+    CHECK(r.out.find("integration.marketing@acme.example") != std::string::npos);
+    CHECK(r.out.find("dana.finance@acme.example") == std::string::npos);
+  }
+
+  TEST_CASE("timeline of an attacked invoice shows the attack and the admin's correction") {
+    Acme acme;
+    acme.sync();
+    std::string invoice;
+    {
+      Store store = acme.open_store();
+      auto admin = store.find_user(*store.org_ids()->begin(), "admin@acme.example");
+      REQUIRE(admin.has_value());
+      REQUIRE(admin->has_value());
+      HistoryFilter f;
+      f.org_id = store.org_ids()->front();
+      f.users = {(*admin)->user_id};
+      f.field = "Paid__c";
+      f.from = *Timestamp::parse("2026-11-20T08:00:00Z");
+      invoice = first_record(store, f);
+    }
+    REQUIRE(!invoice.empty());
+    auto t = acme.run({"timeline", invoice});
+    INFO(t.err);
+    REQUIRE(t.code == 0);
+    check_golden("review/timeline_corrected_invoice.txt", t.out);
+    CHECK(t.out.find("admin@acme.example") != std::string::npos);
+    auto j = acme.run({"--json", "timeline", invoice, "--field", "Paid__c"});
+    REQUIRE(j.code == 0);
+    check_golden("review/timeline_corrected_invoice_paid.json", j.out);
+
+    auto before = acme.run({"--json", "timeline", invoice, "--at", kWindowFrom});
+    REQUIRE(before.code == 0);
+    check_golden("review/timeline_at_before_window.json", before.out);
+    CHECK(before.out.find("\"Paid__c\":false") != std::string::npos);
+    CHECK(before.out.find("\"Date_Paid__c\":null") != std::string::npos);
+    auto during = acme.run({"--json", "timeline", invoice, "--at", "2026-11-20T04:00:00Z"});
+    REQUIRE(during.code == 0);
+    CHECK(during.out.find("\"Paid__c\":true") != std::string::npos);
+    auto after = acme.run({"--json", "timeline", invoice, "--at", "2026-11-21T00:00:00Z"});
+    REQUIRE(after.code == 0);
+    CHECK(after.out.find("\"Paid__c\":false") != std::string::npos);
+  }
+
+  TEST_CASE("bad input to changes and timeline is one line on stderr and exit 2") {
+    Acme acme;
+    acme.sync();
+    std::string before = read_text(acme.store());
+    const std::vector<std::vector<std::string>> bad = {
+        {"changes", "--user", "nobody@acme.example"},
+        {"changes", "--user", "not-a-user"},
+        {"changes", "--from", "yesterday-ish"},
+        {"changes", "--from", "2026-11-20T03:00:00Z", "--to", "2026-11-20T01:00:00Z"},
+        {"changes", "--object", "NoSuch__c"},
+        {"changes", "--object", "Account", "--field", "Paid__c"},
+        {"changes", "--object", "Account' OR Name != '"},
+        {"changes", "--field", "Paid__c; DROP TABLE history"},
+        {"--json", "changes", "--csv"},
+        {"timeline", "001bogus"},
+        {"timeline", "001000000000000AAA", "--at", "whenever"},
+        {"timeline", "a00000000000001", "--field", "x y"},
+    };
+    for (const auto& args : bad) {
+      auto r = acme.run(args);
+      INFO(args.front(), " ", args.back(), ": ", r.err);
+      CHECK(r.code == 2);
+      CHECK(r.out.empty());
+      CHECK(count_of(r.err, "\n") == 1);
+    }
+    CHECK(read_text(acme.store()) == before);
+  }
+
+  TEST_CASE("offline commands do not create a missing store") {
+    TempDir dir;
+    std::string path = dir.file("missing.db");
+    for (auto cmd : {"changes", "timeline"}) {
+      std::vector<std::string> args{"--store", path, cmd};
+      if (std::string(cmd) == "timeline") args.push_back("001000000000000AAA");
+      auto r = run_cli(args);
+      CHECK(r.code == 2);
+      CHECK(count_of(r.err, "\n") == 1);
+      CHECK(!std::filesystem::exists(path));
+    }
+  }
+}
