@@ -14,11 +14,11 @@ std::optional<std::string> value_text(const Record& r, std::string_view name) {
   return s->text;
 }
 
-// An id in its 18-character form; left as sent when it is not a valid id.
-std::string id18(std::string text) {
-  if (text.size() != 15) return text;
+// An id in its 18-character form, or "" when `text` is not a record id: ids end up in URLs
+// of rollback requests, so nothing else may pass.
+std::string id18(const std::string& text) {
   auto id = RecordId::parse(text);
-  return id ? id->str() : text;
+  return id ? id->str() : std::string();
 }
 
 }  // namespace
@@ -62,10 +62,10 @@ Result<HistoryRow> history_row_from(const Record& record, const HistoryObject& o
   row.org_id = std::string(org_id);
   row.sobject = object.sobject;
   row.history_id = id18(record.text("Id"));
-  if (row.history_id.empty()) return make_error(ErrorCode::kParse, "history row has no Id");
+  if (row.history_id.empty()) return make_error(ErrorCode::kParse, "history row has no valid Id");
   row.record_id = id18(record.text(object.parent_column));
   if (row.record_id.empty()) {
-    return make_error(ErrorCode::kParse, "history row has no " + object.parent_column);
+    return make_error(ErrorCode::kParse, "history row has no valid " + object.parent_column);
   }
   row.field = record.text("Field");
   row.data_type = record.text("DataType");

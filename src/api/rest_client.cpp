@@ -212,7 +212,7 @@ Result<std::vector<CompositeSubresponse>> RestClient::composite(const CompositeR
   return impl_->parser.composite_response(r->body);
 }
 
-Result<auth::Token> RestClient::token() { return impl_->tokens->token(); }
+Result<auth::Token> RestClient::token() { return impl_->tokens->identity(); }
 std::optional<http::ApiUsage> RestClient::api_usage() const { return impl_->http.api_usage(); }
 std::int64_t RestClient::attempts() const { return impl_->http.attempts(); }
 

@@ -245,9 +245,6 @@ Result<Token> TokenProvider::login_locked() {
   if (auto s = http::check_url_allowed(t->instance_url); !s) {
     return with_context(s.error(), "instance URL from " + std::string(source_name()));
   }
-  if (t->user_id.empty() || t->org_id.empty()) {
-    if (auto s = fill_identity(http_options_, *t); !s) return s.error();
-  }
   current_ = *t;
   return t;
 }
@@ -256,6 +253,18 @@ Result<Token> TokenProvider::token() {
   std::lock_guard<std::mutex> lock(mu_);
   if (current_) return *current_;
   return login_locked();
+}
+
+Result<Token> TokenProvider::identity() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!current_) {
+    auto t = login_locked();
+    if (!t) return t.error();
+  }
+  if (current_->user_id.empty() || current_->org_id.empty()) {
+    if (auto s = fill_identity(http_options_, *current_); !s) return s.error();
+  }
+  return *current_;
 }
 
 Result<Token> TokenProvider::refresh(std::string_view rejected_access_token) {

@@ -1,6 +1,7 @@
 // Builds the CLI11 app, parses, dispatches to the chosen command, maps failures to exit codes.
 #include "cli/app.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -36,7 +37,9 @@ void add_org_options(CLI::App& app, OrgOptions& org) {
 }
 
 int report_error(Context& ctx, const Error& e) {
-  ctx.err << "sfrewind: " << e.message << "\n";
+  std::string message = e.message;  // server messages may span lines; an error is one line
+  std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  ctx.err << "sfrewind: " << message << "\n";
   switch (e.code) {
     case ErrorCode::kInvalidArgument: return kExitUsage;
     default: return kExitFailed;
@@ -94,8 +97,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    // One line: the fault, then the usage hint of the command that failed to parse.
-    err << "sfrewind: " << e.what() << " (" << usage_hint(app) << ")\n";
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');  // one line, whatever CLI11 says
+    err << "sfrewind: " << what << "; " << usage_hint(app) << "\n";
     return kExitUsage;
   }
   if (!ctx.global.config.empty()) {

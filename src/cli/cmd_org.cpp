@@ -22,8 +22,13 @@ int run_org(Context& ctx, const OrgArgs& args) {
   if (!client) return report_error(ctx, client.error());
   auto token = client->token();
   if (!token) return report_error(ctx, token.error());
-  auto user = client->get_record("User", token->user_id, {"Username", "Name"});
-  if (!user) return report_error(ctx, with_context(user.error(), "user"));
+  // A bare access token does not say whose it is; the other logins do.
+  api::Record user;
+  if (!token->user_id.empty()) {
+    auto found = client->get_record("User", token->user_id, {"Username", "Name"});
+    if (!found) return report_error(ctx, with_context(found.error(), "user"));
+    user = std::move(*found);
+  }
   auto limits = client->limits();
   if (!limits) return report_error(ctx, with_context(limits.error(), "limits"));
   api::Limit daily = limits->count("DailyApiRequests") ? limits->at("DailyApiRequests") : api::Limit{};
@@ -32,13 +37,15 @@ int run_org(Context& ctx, const OrgArgs& args) {
     ctx.out << fmt::format(
         "{{\"org_id\":{},\"instance_url\":{},\"user_id\":{},\"username\":{},\"login\":{},"
         "\"api_requests\":{{\"used\":{},\"max\":{}}}}}\n",
-        jq(token->org_id), jq(token->instance_url), jq(token->user_id), jq(user->text("Username")),
+        jq(token->org_id), jq(token->instance_url), jq(token->user_id), jq(user.text("Username")),
         jq(std::string(conn->tokens->source_name())), used, daily.max);
     return kExitOk;
   }
   print_table(ctx.out, {{"org", token->org_id},
                         {"instance", token->instance_url},
-                        {"user", fmt::format("{} ({})", user->text("Username"), token->user_id)},
+                        {"user", token->user_id.empty() ? std::string("unknown (access token)")
+                                                 : fmt::format("{} ({})", user.text("Username"),
+                                                               token->user_id)},
                         {"login", std::string(conn->tokens->source_name())},
                         {"api requests", fmt::format("{} of {} used in 24 h", used, daily.max)}});
   return kExitOk;

@@ -1,4 +1,7 @@
 // `sfrewind sync`: pull history of the watched fields into the store.
+#include <charconv>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include <sfrewind/api/soql.hpp>
@@ -14,14 +17,17 @@
 namespace sfrewind::cli {
 namespace {
 
+// An int option the user did not give (0 and -1 are values a user may type).
+constexpr int kUnset = std::numeric_limits<int>::min();
+
 struct SyncArgs {
   OrgOptions org;
   std::string objects;
   std::string fields;
   std::string since;
-  int jobs = -1;        // -1: not given on the command line
-  int batch_size = -1;
-  int api_budget = -1;
+  int jobs = kUnset;
+  int batch_size = kUnset;
+  int api_budget = kUnset;
   std::vector<std::string> alerts;
   std::string lock;
 };
@@ -34,12 +40,12 @@ std::string from_config(const Context& ctx, const std::string& given, const char
 
 Result<int> int_setting(const Context& ctx, int given, const char* key, int fallback, int lo, int hi) {
   int value = given;
-  if (value == -1) {
+  if (value == kUnset) {
     auto it = ctx.config.find(key);
     if (it == ctx.config.end()) return fallback;
-    try {
-      value = std::stoi(it->second);
-    } catch (const std::exception&) {
+    const std::string& text = it->second;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
       return make_error(ErrorCode::kInvalidArgument, fmt::format("config {} is not a number", key));
     }
   }
@@ -62,7 +68,7 @@ Result<std::vector<sync::FieldSelection>> selection(const std::string& objects,
   };
   for (const std::string& o : split_list(objects)) {
     if (auto s = api::validate_identifier(o); !s || o.find('.') != std::string::npos) {
-      return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid object name '{}'", o));
+      return make_error(ErrorCode::kInvalidArgument, fmt::format("invalid object name '{}'", printable(o)));
     }
     entry(o);
   }
@@ -71,7 +77,7 @@ Result<std::vector<sync::FieldSelection>> selection(const std::string& objects,
     if (dot == std::string::npos || f.find('.', dot + 1) != std::string::npos ||
         !api::validate_identifier(f.substr(0, dot)) || !api::validate_identifier(f.substr(dot + 1))) {
       return make_error(ErrorCode::kInvalidArgument,
-                        fmt::format("invalid field '{}': expected Object.Field", f));
+                        fmt::format("invalid field '{}': expected Object.Field", printable(f)));
     }
     entry(f.substr(0, dot)).fields.push_back(f.substr(dot + 1));
   }

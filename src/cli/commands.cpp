@@ -10,6 +10,8 @@ void register_commands(Registry& registry) {
   register_snapshot(registry);
   register_timeline(registry);
   register_changes(registry);
+  register_plan(registry);
+  register_apply(registry);
   register_report(registry);
 }
 

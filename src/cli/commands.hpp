@@ -14,6 +14,8 @@ void register_sync(Registry& registry);      // sync
 void register_snapshot(Registry& registry);  // snapshot
 void register_timeline(Registry& registry);  // timeline
 void register_changes(Registry& registry);   // changes
+void register_plan(Registry& registry);      // plan
+void register_apply(Registry& registry);     // apply, verify
 void register_report(Registry& registry);    // report
 
 }  // namespace sfrewind::cli

@@ -16,6 +16,13 @@ Result<Store> open_store(Context& ctx, bool create) {
   return store;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 80)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (text.size() > 80) out += "...";
+  return out;
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::string item;
@@ -43,16 +50,22 @@ Result<Timestamp> parse_time_option(const std::string& option, const std::string
 }
 
 Result<std::string> resolve_user_online(api::RestClient& client, const std::string& key) {
-  if (auto id = RecordId::parse(key)) return id->str();
+  if (auto id = RecordId::parse(key)) {
+    if (id->key_prefix() != "005") {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("'{}' is not a user id (user ids start with 005)", printable(key)));
+    }
+    return id->str();
+  }
   if (key.find('@') == std::string::npos) {
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("user '{}' is neither a user id nor a username", key));
+                      fmt::format("user '{}' is neither a user id nor a username", printable(key)));
   }
   auto pager = client.query("SELECT Id FROM User WHERE Username = " + api::quote_soql(key));
   auto page = pager.next_records();
   if (!page) return page.error();
   if (page->records.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("no user '{}' in the org", key));
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("no user '{}' in the org", printable(key)));
   }
   auto id = RecordId::parse(page->records.front().text("Id"));
   if (!id) return id.error();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sfrewind/api/rest_client.hpp>
@@ -13,6 +14,9 @@ namespace sfrewind::cli {
 
 // Opens the store of --store; prints its warnings on stderr. `create` for commands that write.
 Result<Store> open_store(Context& ctx, bool create);
+
+// `text` cut to 80 bytes with control and non-ASCII bytes as '?', for one-line messages.
+std::string printable(std::string_view text);
 
 // Splits "a,b, c" into trimmed non-empty items.
 std::vector<std::string> split_list(const std::string& text);

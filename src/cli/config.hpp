@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <sfrewind/error.hpp>
 
@@ -15,6 +16,10 @@ inline constexpr const char* kConfigKeys[] = {
     "batch_size",   "api_budget"};
 
 using Config = std::map<std::string, std::string>;
+
+// Parses config text; `path` only names the file in errors. Errors (kInvalidArgument): a line
+// that is not `key = value`, an unknown or repeated key.
+Result<Config> parse_config(std::string_view text, const std::string& path);
 
 // Reads `path`. Errors (kInvalidArgument): unreadable file, a line that is not `key = value`,
 // an unknown or repeated key, a file holding client_secret that group or others can read.

@@ -1,8 +1,11 @@
 // Login way selection and HTTP options for commands that talk to an org.
 #include "cli/connect.hpp"
 
+#include <cctype>
 #include <iostream>
 #include <mutex>
+
+#include "cli/common.hpp"
 
 namespace sfrewind::cli {
 namespace {
@@ -20,6 +23,16 @@ void apply_config(OrgOptions& org, const Config& config) {
   fill(org.jwt_key, config, "jwt_key");
   fill(org.username, config, "username");
   fill(org.target_org, config, "target_org");
+}
+
+// `NN.N` with a major version Salesforce still serves (20 and up), as the URL path needs it.
+bool valid_api_version(const std::string& v) {
+  auto dot = v.find('.');
+  if (dot < 2 || dot > 3 || v.size() != dot + 2) return false;
+  if (v.find_first_not_of("0123456789", 0) != dot || !std::isdigit(static_cast<unsigned char>(v.back()))) {
+    return false;
+  }
+  return std::stoi(v.substr(0, dot)) >= 20;
 }
 
 Result<auth::AuthConfig> choose(const OrgOptions& org) {
@@ -64,8 +77,9 @@ Result<auth::AuthConfig> choose(const OrgOptions& org) {
 
 Result<Connection> connect(Context& ctx, OrgOptions org) {
   apply_config(org, ctx.config);
-  if (org.api_version.empty() || org.api_version.find_first_not_of("0123456789.") != std::string::npos) {
-    return make_error(ErrorCode::kInvalidArgument, "invalid --api-version '" + org.api_version + "'");
+  if (!valid_api_version(org.api_version)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "invalid --api-version '" + printable(org.api_version) + "': expected e.g. 62.0");
   }
   auto config = choose(org);
   if (!config) return config.error();

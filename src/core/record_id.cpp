@@ -59,7 +59,7 @@ Result<RecordId> RecordId::parse(std::string_view text) {
     if (given != suffix) {
       return make_error(ErrorCode::kInvalidArgument,
                         fmt::format("invalid record id '{}': checksum suffix '{}' should be '{}'",
-                                    printable(text), text.substr(15), suffix));
+                                    printable(text), printable(text.substr(15)), suffix));
     }
   }
   return RecordId(id + suffix);

@@ -139,6 +139,11 @@ Result<Timestamp> Timestamp::parse(std::string_view text) {
   if (!zone) return zone.error();
   std::int64_t ms = *day_ms + (static_cast<std::int64_t>(hh) * 3600 + mi * 60 + ss) * 1000 +
                     frac_ms - static_cast<std::int64_t>(*zone) * 60'000;
+  // The zone can move a time at the edge of the range into year 1699 or 4001, which would
+  // format into text that parse() refuses.
+  if (ms < days_from_civil(1700, 1, 1) * kMsPerDay || ms >= days_from_civil(4001, 1, 1) * kMsPerDay) {
+    return bad_time(text, "year out of range");
+  }
   return Timestamp(ms);
 }
 

@@ -116,8 +116,15 @@ Result<Org> generate_org(std::string_view spec_text) {
   }
   const int paid = id.field("Paid__c"), date_paid = id.field("Date_Paid__c"), amount = id.field("Amount__c");
   const int status = id.field("Status__c"), notes = id.field("Notes__c");
+  auto history_rows = [&] {
+    std::uint64_t n = 0;
+    for (const auto& h : org.histories) n += h.rows.size();
+    return n;
+  };
+  const std::uint64_t base = history_rows();
   std::uint64_t made = 0;
-  while (made < spec->edits) {
+  // `edits` counts history rows written by edits (a no-op edit writes none, an owner change two).
+  while ((made = history_rows() - base) < spec->edits) {
     t += 1000 + static_cast<std::int64_t>(rng() % 4000);
     std::uint64_t pick = rng() % 10;
     if (pick < 6) {
@@ -131,7 +138,6 @@ Result<Org> generate_org(std::string_view spec_text) {
       else if (f == 3) ch = {{status, Val::str(statuses[rng() % 4])}};
       else ch = {{notes, Val::str(fmt::format("note {}", made))}};
       org.apply(inv, row, ch, user(), t, false);
-      made += 1;
     } else if (pick < 8) {
       auto row = static_cast<std::uint32_t>(rng() % n_acc);
       bool owner = rng() % 4 == 0;
@@ -140,14 +146,12 @@ Result<Org> generate_org(std::string_view spec_text) {
       else if (rng() % 2) ch = {{ad.field("Bank_Account__c"), Val::str(fmt::format("DE{:020d}", rng() % 100000000000ull))}};
       else ch = {{ad.field("Credit_Limit__c"), money()}};
       org.apply(acc, row, ch, user(), t, false);
-      made += owner ? 2 : 1;
     } else {
       auto row = static_cast<std::uint32_t>(rng() % n_opp);
       std::vector<std::pair<int, Val>> ch;
       if (rng() % 2) ch = {{od.field("Amount"), money()}};
       else ch = {{od.field("StageName"), Val::str(stages[rng() % 5])}};
       org.apply(opp, row, ch, user(), t, false);
-      made += 1;
     }
   }
   return org;

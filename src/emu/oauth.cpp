@@ -131,18 +131,26 @@ Resp Server::Impl::oauth_token(const Req& req) {
   }
   auto usable = [&](int u) {
     if (u < 0) return false;
-    int ut = org.table("User");
-    const Table& t = org.tables[static_cast<std::size_t>(ut)];
-    return t.rows[static_cast<std::size_t>(u)].v[static_cast<std::size_t>(t.def.field("IsActive"))].text == "true";
+    const Table& t = org.tables[static_cast<std::size_t>(org.table("User"))];
+    if (t.rows[static_cast<std::size_t>(u)].v[static_cast<std::size_t>(t.def.field("IsActive"))].text != "true") return false;
+    const Table& logins = org.tables[static_cast<std::size_t>(org.table("UserLogin"))];
+    std::string uid = org.user_id(static_cast<std::uint32_t>(u));
+    for (const auto& r : logins.rows) {
+      if (r.v[static_cast<std::size_t>(logins.def.field("UserId"))].text == uid &&
+          r.v[static_cast<std::size_t>(logins.def.field("IsFrozen"))].text == "true") {
+        return false;
+      }
+    }
+    return true;
   };
   if (grant == "client_credentials") {
     if (!app) return oauth_error("invalid_client_id", "client identifier invalid");
-    if (app->client_secret != secret) return oauth_error("invalid_client", "invalid client credentials");
+    if (app->client_secret != secret) return oauth_error("invalid_grant", "authentication failure");
     int u = org.user_row(app->run_as);
     if (u < 0) return oauth_error("invalid_grant", "no client credentials user enabled");
     if (!usable(u)) {
-      add_login(org, static_cast<std::uint32_t>(u), now_ms(), app->name, "Failed: User is inactive");
-      return oauth_error("invalid_grant", "user is inactive");
+      add_login(org, static_cast<std::uint32_t>(u), now_ms(), app->name, "Failed: User is inactive or frozen");
+      return oauth_error("invalid_grant", "user is inactive or frozen");
     }
     return token_grant(static_cast<std::uint32_t>(u), app->name, false, secret);
   }

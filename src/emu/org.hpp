@@ -53,10 +53,16 @@ struct ObjectDef {
   std::string label;
   std::string key_prefix;
   bool custom = false;
-  bool writable = true;  // false for system objects (User, LoginHistory, FieldDefinition...)
+  bool writable = true;   // false for read-only system objects (LoginHistory, FieldDefinition...)
+  bool creatable = true;  // false for every system object: no API create or delete
   std::vector<FieldDef> fields;
   std::unordered_map<std::string, int> index;  // lower-case name -> field
   std::vector<ValidationRule> rules;
+  // Indexes of the audit fields (-1 when absent), kept by add() so writes need no lookups.
+  struct Sys {
+    int created_date = -1, created_by = -1, owner = -1, last_modified = -1, last_modified_by = -1,
+        modstamp = -1;
+  } sys;
 
   // Returns the field index for `name` (case-insensitive) or -1.
   int field(std::string_view name) const;
@@ -138,7 +144,9 @@ class Org {
   std::vector<WriteLogEntry> write_log;
   std::int64_t api_calls = 0;
   std::int64_t api_max = 100000;
+  std::int64_t api_day = 0;  // UTC day the api_calls count belongs to
   std::uint32_t next_history_seq = 1;
+  int user_table = -1;  // index of the User table, set by add_object
 
   // Looks up a table by object name (case-insensitive); -1 when unknown.
   int table(std::string_view name) const;

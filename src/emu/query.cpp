@@ -1,6 +1,8 @@
 // QueryService: compiles a parsed Query against the Org, filters, sorts and pages results.
 #include "emu/query.hpp"
 
+#include "emu/history_writer.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -11,106 +13,7 @@
 namespace sfrewind::emu {
 namespace {
 
-enum HistField { kHId, kHParent, kHField, kHDataType, kHOld, kHNew, kHCreatedById, kHCreatedDate, kHIsDeleted };
-constexpr int kHistFields = 9;
-
-std::string hist_field_name(const Org& org, int hist, int f) {
-  static const std::array<const char*, kHistFields> kNames = {
-      "Id", "", "Field", "DataType", "OldValue", "NewValue", "CreatedById", "CreatedDate", "IsDeleted"};
-  if (f == kHParent) return org.histories[static_cast<std::size_t>(hist)].parent_col;
-  return kNames[static_cast<std::size_t>(f)];
-}
-
-int field_index(const Org& org, Ctx ctx, std::string_view name) {
-  if (ctx.table >= 0) return org.tables[static_cast<std::size_t>(ctx.table)].def.field(name);
-  for (int f = 0; f < kHistFields; ++f) {
-    if (to_lower(hist_field_name(org, ctx.hist, f)) == to_lower(name)) return f;
-  }
-  return -1;
-}
-
-std::string field_name(const Org& org, Ctx ctx, int f) {
-  if (ctx.table >= 0) return org.tables[static_cast<std::size_t>(ctx.table)].def.fields[static_cast<std::size_t>(f)].name;
-  return hist_field_name(org, ctx.hist, f);
-}
-
-// Resolves relationship `rel` from `ctx`: sets the reference field and returns the target.
-bool relation(const Org& org, Ctx ctx, std::string_view rel, int* field, Ctx* target, std::string* name) {
-  if (ctx.hist >= 0) {
-    const HistoryTable& h = org.histories[static_cast<std::size_t>(ctx.hist)];
-    const std::string& parent = org.tables[static_cast<std::size_t>(h.parent_table)].def.name;
-    std::string prel = h.parent_col == "ParentId" ? "Parent" : parent;
-    if (to_lower(rel) == to_lower(prel)) {
-      *field = kHParent;
-      *target = Ctx{h.parent_table, -1};
-      *name = prel;
-      return true;
-    }
-    if (to_lower(rel) == "createdby") {
-      *field = kHCreatedById;
-      *target = Ctx{org.table("User"), -1};
-      *name = "CreatedBy";
-      return true;
-    }
-    return false;
-  }
-  const ObjectDef& def = org.tables[static_cast<std::size_t>(ctx.table)].def;
-  int f = def.relationship(rel);
-  if (f < 0) return false;
-  *field = f;
-  *target = Ctx{org.table(def.fields[static_cast<std::size_t>(f)].reference_to), -1};
-  *name = def.fields[static_cast<std::size_t>(f)].relationship_name;
-  return target->table >= 0;
-}
-
-Val get(const Org& org, Ctx ctx, std::uint32_t row, int f) {
-  if (ctx.table >= 0) return org.tables[static_cast<std::size_t>(ctx.table)].rows[row].v[static_cast<std::size_t>(f)];
-  const HistoryTable& h = org.histories[static_cast<std::size_t>(ctx.hist)];
-  const HistRow& r = h.rows[row];
-  switch (f) {
-    case kHId: return Val::str(org.history_id(r.seq));
-    case kHParent: return Val::str(org.record_id(h.parent_table, r.parent));
-    case kHField: {
-      if (r.field == kCreatedField) return Val::str("created");
-      const FieldDef& fd = org.tables[static_cast<std::size_t>(h.parent_table)].def.fields[r.field];
-      return Val::str(fd.type == "reference" && !fd.custom ? fd.relationship_name : fd.name);
-    }
-    case kHDataType: return Val::str(std::string(data_type_name(r.data_type)));
-    case kHOld: return org.history_value(h, r, true);
-    case kHNew: return org.history_value(h, r, false);
-    case kHCreatedById: return Val::str(org.user_id(r.user));
-    case kHCreatedDate: return Val::datetime(r.created_ms);
-    default: return Val::boolean(r.deleted != 0);
-  }
-}
-
-// Sort keys that avoid building strings for history rows (ids sort like their sequence).
-Val sort_key(const Org& org, Ctx ctx, std::uint32_t row, int f) {
-  if (ctx.hist >= 0) {
-    const HistRow& r = org.histories[static_cast<std::size_t>(ctx.hist)].rows[row];
-    auto num = [](double d) { return Val{Val::Kind::kNumber, "", d}; };
-    switch (f) {
-      case kHId: return num(r.seq);
-      case kHParent: return num(r.parent);
-      case kHCreatedById: return num(r.user);
-      case kHCreatedDate: return num(static_cast<double>(r.created_ms));
-      default: break;
-    }
-  }
-  return get(org, ctx, row, f);
-}
-
-std::optional<std::uint32_t> follow(const Org& org, Ctx ctx, std::uint32_t row, int f) {
-  if (ctx.hist >= 0) {
-    const HistRow& r = org.histories[static_cast<std::size_t>(ctx.hist)].rows[row];
-    return f == kHParent ? r.parent : r.user;
-  }
-  const Val& v = org.tables[static_cast<std::size_t>(ctx.table)].rows[row].v[static_cast<std::size_t>(f)];
-  if (v.is_null()) return std::nullopt;
-  auto where = org.find(v.text);
-  if (!where) return std::nullopt;
-  return where->second;
-}
+using namespace cells;
 
 // A path compiled to hops: (field, ctx) pairs then a leaf field.
 struct CPath {
@@ -180,9 +83,11 @@ bool like(std::string_view s, std::string_view p) {
     return false;
   }
   if (s.empty()) return false;
+  bool escaped = p[0] == '\\' && p.size() > 1;  // `\%` and `\_` match themselves
+  if (escaped) p.remove_prefix(1);
   char a = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   char b = static_cast<char>(std::tolower(static_cast<unsigned char>(p[0])));
-  return (p[0] == '_' || a == b) && like(s.substr(1), p.substr(1));
+  return ((p[0] == '_' && !escaped) || a == b) && like(s.substr(1), p.substr(1));
 }
 
 // A WHERE clause with its paths compiled.
@@ -235,7 +140,9 @@ bool test(const Org& org, Ctx ctx, std::uint32_t row, const CExpr& e) {
     case Expr::Kind::kNot: return !test(org, ctx, row, e.kids[0]);
     case Expr::Kind::kCond: break;
   }
-  Val v = eval(org, ctx, row, e.path, false);
+  // Dates of history rows compare as numbers; no need to format them per row.
+  bool numeric = e.path.leaf_ctx.hist >= 0 && e.path.leaf == kHCreatedDate;
+  Val v = eval(org, ctx, row, e.path, numeric);
   const Val& lit = e.values[0];
   switch (e.op) {
     case Op::kEq: return lit.is_null() ? v.is_null() : (!v.is_null() && equal_vals(v, lit));
@@ -365,6 +272,7 @@ Result<std::string> QueryService::run(const Org& org, std::string_view soql, boo
   c.ctx = ctx;
   c.select = std::move(*select);
   c.created_ms = now_ms;
+  c.batch = batch;
   std::size_t n = ctx.table >= 0 ? org.tables[static_cast<std::size_t>(ctx.table)].rows.size()
                                  : org.histories[static_cast<std::size_t>(ctx.hist)].rows.size();
   for (std::uint32_t r = 0; r < n; ++r) {
@@ -412,7 +320,24 @@ std::string QueryService::page(const Org& org, const std::string& id, const Curs
   if (end < c.rows.size()) w.kv("nextRecordsUrl", fmt::format("/services/data/v{}/query/{}-{}", version, id, end));
   w.key("records");
   w.begin_array();
-  for (std::size_t i = offset; i < end; ++i) write_row(org, w, c.ctx, c.rows[i], c.select, version);
+  bool plain = c.ctx.hist >= 0;
+  std::vector<std::pair<std::string, int>> cols;
+  for (const auto& n : c.select) {
+    plain = plain && !n.relation;
+    std::string key;
+    append_quoted(key, n.name);
+    cols.emplace_back(key + ":", n.field);
+  }
+  if (plain) {
+    HistoryWriter hw(org, c.ctx.hist, version);
+    std::string& out = w.out();
+    for (std::size_t i = offset; i < end; ++i) {
+      if (i > offset) out += ',';
+      hw.write(out, c.rows[i], cols);
+    }
+  } else {
+    for (std::size_t i = offset; i < end; ++i) write_row(org, w, c.ctx, c.rows[i], c.select, version);
+  }
   w.end_array();
   w.end_object();
   return w.take();
@@ -430,7 +355,7 @@ Result<std::string> QueryService::more(const Org& org, std::string_view locator,
     return api_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
   }
   it->second.created_ms = now_ms;  // Salesforce expires cursors after inactivity
-  return page(org, id, it->second, offset, batch, version);
+  return page(org, id, it->second, offset, batch > 0 ? batch : it->second.batch, version);
 }
 
 }  // namespace sfrewind::emu

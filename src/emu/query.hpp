@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,7 @@ struct Cursor {
   std::vector<SelNode> select;
   std::vector<std::uint32_t> rows;
   std::int64_t created_ms = 0;
+  int batch = 2000;  // the batch size asked for by the first request sticks to the cursor
 };
 
 // Owns open query cursors. Thread-safety: none; the Server calls it under its mutex.
@@ -44,6 +46,7 @@ class QueryService {
   Result<std::string> run(const Org& org, std::string_view soql, bool all, int batch,
                           std::string_view version, std::int64_t now_ms);
   // Returns the page at `locator` ("<cursor id>-<offset>"); INVALID_QUERY_LOCATOR when unknown.
+  // `batch` 0 keeps the cursor's batch size.
   Result<std::string> more(const Org& org, std::string_view locator, int batch,
                            std::string_view version, std::int64_t now_ms);
   // Forgets every cursor (fault injection: expired locators).
@@ -56,6 +59,22 @@ class QueryService {
   std::map<std::string, Cursor> cursors_;
   std::uint64_t next_ = 1;
 };
+
+namespace cells {
+// History columns in the order of HistRow's fields.
+enum HistField { kHId, kHParent, kHField, kHDataType, kHOld, kHNew, kHCreatedById, kHCreatedDate, kHIsDeleted };
+constexpr int kHistFields = 9;
+std::string hist_field_name(const Org& org, int hist, int f);
+// The field index of `name` in `ctx` (case-insensitive), or -1.
+int field_index(const Org& org, Ctx ctx, std::string_view name);
+std::string field_name(const Org& org, Ctx ctx, int f);
+// Resolves relationship `rel` from `ctx`: sets the reference field, target and canonical name.
+bool relation(const Org& org, Ctx ctx, std::string_view rel, int* field, Ctx* target, std::string* name);
+Val get(const Org& org, Ctx ctx, std::uint32_t row, int f);
+// Like get(), but cheap numbers for history ids, parents, users and dates (same order).
+Val sort_key(const Org& org, Ctx ctx, std::uint32_t row, int f);
+std::optional<std::uint32_t> follow(const Org& org, Ctx ctx, std::uint32_t row, int f);
+}  // namespace cells
 
 // Writes one row as a JSON record with attributes and the selected fields.
 void write_row(const Org& org, JsonWriter& w, Ctx ctx, std::uint32_t row,

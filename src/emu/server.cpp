@@ -182,8 +182,9 @@ Server::~Server() { stop(); }
 
 void Server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (!impl_->thread.joinable()) return;  // start() failed before serving
   impl_->http->stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->thread.join();
 }
 
 int Server::port() const { return impl_->port; }
@@ -277,6 +278,10 @@ Resp Server::Impl::handle(const Req& req, long* cut) {
   }
   if (!api) return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
   std::uint64_t n = ++fault_calls;
+  if (std::int64_t day = now_ms() / 86400000; day != org.api_day) {
+    org.api_day = day;  // the daily allocation starts again each UTC day
+    org.api_calls = 0;
+  }
   Resp r;
   if (burst_left > 0 || hits(faults.seed, 1, n, faults.burst_503_every)) {
     burst_left = burst_left > 0 ? burst_left - 1 : std::max(0, faults.burst_503_length - 1);
@@ -317,14 +322,12 @@ Resp Server::Impl::limits() {
 }
 
 Resp Server::Impl::data(const Req& req, const Session& s, const std::string& version, const std::string& rest) {
-  auto batch = [&] {
-    int b = 2000;
+  auto batch = [&](int fallback) {
     auto it = req.headers.find("Sforce-Query-Options");
-    if (it != req.headers.end()) {
-      auto pos = it->second.find("batchSize=");
-      if (pos != std::string::npos) b = std::atoi(it->second.c_str() + pos + 10);
-    }
-    return std::clamp(b, 200, 2000);
+    if (it == req.headers.end()) return fallback;
+    auto pos = it->second.find("batchSize=");
+    if (pos == std::string::npos) return fallback;
+    return std::clamp(std::atoi(it->second.c_str() + pos + 10), 200, 2000);
   };
   if (rest.empty()) {
     JsonWriter w;
@@ -338,13 +341,13 @@ Resp Server::Impl::data(const Req& req, const Session& s, const std::string& ver
   std::string ver = version.substr(1);
   if (rest == "limits" || rest == "limits/") return limits();
   if ((rest == "query" || rest == "queryAll" || rest == "query/" || rest == "queryAll/") && req.method == "GET") {
-    auto r = queries.run(org, req.param("q"), rest.rfind("queryAll", 0) == 0, batch(), ver, now_ms());
+    auto r = queries.run(org, req.param("q"), rest.rfind("queryAll", 0) == 0, batch(2000), ver, now_ms());
     return r ? json_resp(200, std::move(*r)) : error_resp(r.error());
   }
   if ((rest.rfind("query/", 0) == 0 || rest.rfind("queryAll/", 0) == 0) && req.method == "GET") {
     std::string loc = rest.substr(rest.find('/') + 1);
     if (faults.expire_locators) return error_resp(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
-    auto r = queries.more(org, loc, batch(), ver, now_ms());
+    auto r = queries.more(org, loc, batch(0), ver, now_ms());
     return r ? json_resp(200, std::move(*r)) : error_resp(r.error());
   }
   if (rest == "composite" && req.method == "POST") return composite(req, s, ver);
@@ -361,59 +364,6 @@ Resp Server::Impl::data(const Req& req, const Session& s, const std::string& ver
     return describe(type, ver);
   }
   return error_resp(404, "NOT_FOUND", "The requested resource does not exist");
-}
-
-Resp Server::Impl::control(const Req& req) {
-  if (req.path == "/__emu/writelog") {
-    JsonWriter w;
-    w.begin_array();
-    for (const auto& e : org.write_log) {
-      w.begin_object();
-      w.kv("time", Timestamp(e.time_ms).to_salesforce());
-      w.kv("user", e.user);
-      w.kv("sobject", e.sobject);
-      w.kv("id", e.record_id);
-      w.kv("field", e.field);
-      w.kv_raw("value", e.value);
-      w.end_object();
-    }
-    w.end_array();
-    return json_resp(200, w.take());
-  }
-  if (req.path == "/__emu/reset-faults") {
-    faults = FaultOptions();
-    fault_calls = 0;
-    burst_left = 0;
-    return json_resp(200, "{}");
-  }
-  if (req.path == "/__emu/faults" && req.method == "POST") {
-    FaultOptions f = faults;
-    std::string spec = req.body;
-    auto json = Json::parse(req.body);
-    if (json && json->is_object()) {
-      spec.clear();
-      for (const auto& [k, v] : json->members()) {
-        std::string val = v.text();
-        if (v.is_array()) {
-          for (const auto& item : v.items()) val += (val.empty() ? "" : ";") + item.text();
-        }
-        spec += (spec.empty() ? "" : ",") + k + "=" + val;
-      }
-    }
-    if (auto st = parse_faults(spec, &f); !st) return error_resp(400, "INVALID_FIELD", st.error().message);
-    faults = f;
-    fault_calls = 0;
-    return json_resp(200, "{}");
-  }
-  if (req.path == "/__emu/expire-tokens") {
-    for (auto& [t, info] : tokens) info.expires_ms = 0;
-    return json_resp(200, "{}");
-  }
-  if (req.path == "/__emu/expire-locators") {
-    queries.expire_all();
-    return json_resp(200, "{}");
-  }
-  return error_resp(404, "NOT_FOUND", "unknown control endpoint");
 }
 
 }  // namespace sfrewind::emu

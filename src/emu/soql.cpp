@@ -19,6 +19,20 @@ struct Token {
   std::size_t pos = 0;
 };
 
+// The text of a SOQL escape sequence `\c` (Salesforce's list). `\%` and `\_` keep their
+// backslash so LIKE can tell a literal wildcard from a pattern one.
+std::string unescape(char c) {
+  switch (c) {
+    case 'n': case 'N': return "\n";
+    case 'r': case 'R': return "\r";
+    case 't': case 'T': return "\t";
+    case 'b': case 'B': return "\b";
+    case 'f': case 'F': return "\f";
+    case '%': case '_': return std::string{'\\', c};
+    default: return std::string(1, c);
+  }
+}
+
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
 
 class Parser {
@@ -81,8 +95,7 @@ class Parser {
         ++p;
         while (p < s_.size() && s_[p] != '\'') {
           if (s_[p] == '\\' && p + 1 < s_.size()) {
-            char e = s_[++p];
-            t.text += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+            t.text += unescape(s_[++p]);
           } else {
             t.text += s_[p];
           }

@@ -30,6 +30,7 @@ ObjectDef object(std::string name, std::string prefix) {
   d.label = d.name;
   d.key_prefix = std::move(prefix);
   d.writable = false;
+  d.creatable = false;
   d.add(fd("Id", "id"));
   return d;
 }
@@ -74,6 +75,7 @@ std::string value_type(const std::string& t) {
 
 void add_standard_fields(ObjectDef& d, bool with_owner) {
   d.index.clear();
+  d.sys = ObjectDef::Sys();
   std::vector<FieldDef> custom = std::move(d.fields);
   d.fields.clear();
   FieldDef id = fd("Id", "id");
@@ -116,6 +118,7 @@ void add_system_objects(Org& org) {
   org.add_object(std::move(prof));
 
   ObjectDef user = object("User", "005");
+  user.writable = true;  // IsActive only: deactivation is a containment step
   for (const char* n : {"Username", "Name", "FirstName", "LastName", "Email", "Alias"}) user.add(fd(n, "string"));
   user.add(fd("IsActive", "boolean", true));
   user.add(ref("ProfileId", "Profile", "Profile"));
@@ -167,7 +170,7 @@ void rebuild_definitions(Org& org) {
   std::size_t count = org.tables.size();
   for (std::size_t t = 0; t < count; ++t) {
     const ObjectDef def = org.tables[t].def;
-    if (!def.writable && def.name != "User") continue;
+    if (!def.creatable) continue;
     std::vector<std::pair<int, Val>> e = {
         {edef.field("DurableId"), Val::str(def.custom ? "01I5g0000000" + def.key_prefix : def.name)},
         {edef.field("QualifiedApiName"), Val::str(def.name)},

@@ -246,8 +246,9 @@ Result<SyncSummary> SyncRun::run() {
   auto token = client->token();
   if (!token) return token.error();
   org_id_ = token->org_id;
-  if (auto s = store_.upsert_org(OrgInfo{org_id_, token->instance_url}); !s) return s.error();
+  // Check the selection against the org first: a bad one must leave the store untouched.
   if (auto s = resolve_selection(*client); !s) return s.error();
+  if (auto s = store_.upsert_org(OrgInfo{org_id_, token->instance_url}); !s) return s.error();
   const std::string run_id = Timestamp::now().to_iso();
   for (std::size_t o = 0; o < objects_.size(); ++o) {
     if (auto s = plan_object(*client, objects_[o], run_id); !s) return s.error();

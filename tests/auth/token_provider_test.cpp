@@ -206,7 +206,7 @@ fi
     }
     auto p = TokenProvider::make(SfCliConfig{"prod", "sf", dir.path().string()}, fast());
     REQUIRE(p);
-    auto t = (*p)->token();
+    auto t = (*p)->identity();
     REQUIRE_MESSAGE(t, (t ? "" : t.error().message));
     CHECK(t->access_token == "00Dfake!token");
     CHECK(t->instance_url == srv.url());
@@ -257,7 +257,7 @@ exit 1
     REQUIRE(srv.start());
     auto p = TokenProvider::make(StaticTokenConfig{kSecret, srv.url() + "/"}, fast());
     REQUIRE(p);
-    auto t = (*p)->token();
+    auto t = (*p)->identity();
     REQUIRE(t);
     CHECK(t->instance_url == srv.url());
     CHECK(t->user_id == "005000000000002AAA");

@@ -87,3 +87,12 @@ TEST_SUITE("core") {
     CHECK_FALSE(Window::make(Timestamp(30), Timestamp(20)));
   }
 }
+
+TEST_SUITE("core") {
+  TEST_CASE("a time zone cannot move a time out of the year range") {
+    CHECK_FALSE(sfrewind::Timestamp::parse("4000-12-31T23:59:59.999-1400").has_value());
+    CHECK_FALSE(sfrewind::Timestamp::parse("1700-01-01T00:00:00+14:00").has_value());
+    CHECK(sfrewind::Timestamp::parse("4000-12-31T23:59:59.999Z").has_value());
+    CHECK(sfrewind::Timestamp::parse("1700-01-01T14:00:00+14:00").has_value());
+  }
+}

@@ -98,7 +98,7 @@ class RestClient {
 
   // "/services/data/v62.0".
   std::string data_path() const;
-  // The current token (logging in on first use).
+  // The current token with its org and user ids (logging in on first use).
   Result<auth::Token> token();
   std::optional<http::ApiUsage> api_usage() const;
   // HTTP exchanges so far (retries included).

@@ -84,6 +84,11 @@ class TokenProvider {
   // kInvalidArgument (sf not found, unreadable key file), kTransport/kTimeout, kParse.
   Result<Token> token();
 
+  // The current token with its org and user ids, asking /services/oauth2/userinfo once when
+  // the login did not say (a static token, an sf CLI login). Errors as token(), plus
+  // kUnauthorized when userinfo rejects the token.
+  Result<Token> identity();
+
   // Gets a new token after the API rejected `rejected_access_token` (HTTP 401). When another
   // caller has already replaced that token, returns the replacement without a login.
   // A static token cannot be refreshed: kUnauthorized.

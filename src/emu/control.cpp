@@ -1,0 +1,62 @@
+// The loopback control endpoint: /__emu/faults, /__emu/reset-faults, /__emu/writelog,
+// /__emu/expire-tokens and /__emu/expire-locators (the server binds 127.0.0.1 only).
+#include <sfrewind/types.hpp>
+
+#include "emu/impl.hpp"
+
+namespace sfrewind::emu {
+
+Resp Server::Impl::control(const Req& req) {
+  if (req.path == "/__emu/writelog") {
+    JsonWriter w;
+    w.begin_array();
+    for (const auto& e : org.write_log) {
+      w.begin_object();
+      w.kv("time", Timestamp(e.time_ms).to_salesforce());
+      w.kv("user", e.user);
+      w.kv("sobject", e.sobject);
+      w.kv("id", e.record_id);
+      w.kv("field", e.field);
+      w.kv_raw("value", e.value);
+      w.end_object();
+    }
+    w.end_array();
+    return json_resp(200, w.take());
+  }
+  if (req.path == "/__emu/reset-faults") {
+    faults = FaultOptions();
+    fault_calls = 0;
+    burst_left = 0;
+    return json_resp(200, "{}");
+  }
+  if (req.path == "/__emu/faults" && req.method == "POST") {
+    FaultOptions f = faults;
+    std::string spec = req.body;
+    auto json = Json::parse(req.body);
+    if (json && json->is_object()) {
+      spec.clear();
+      for (const auto& [k, v] : json->members()) {
+        std::string val = v.text();
+        if (v.is_array()) {
+          for (const auto& item : v.items()) val += (val.empty() ? "" : ";") + item.text();
+        }
+        spec += (spec.empty() ? "" : ",") + k + "=" + val;
+      }
+    }
+    if (auto st = parse_faults(spec, &f); !st) return error_resp(400, "INVALID_FIELD", st.error().message);
+    faults = f;
+    fault_calls = 0;
+    return json_resp(200, "{}");
+  }
+  if (req.path == "/__emu/expire-tokens") {
+    for (auto& [t, info] : tokens) info.expires_ms = 0;
+    return json_resp(200, "{}");
+  }
+  if (req.path == "/__emu/expire-locators") {
+    queries.expire_all();
+    return json_resp(200, "{}");
+  }
+  return error_resp(404, "NOT_FOUND", "unknown control endpoint");
+}
+
+}  // namespace sfrewind::emu
