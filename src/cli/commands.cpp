@@ -12,6 +12,7 @@ void register_commands(Registry& registry) {
   register_changes(registry);
   register_plan(registry);
   register_apply(registry);
+  register_report(registry);
 }
 
 }  // namespace sfrewind::cli

@@ -16,5 +16,6 @@ void register_timeline(Registry& registry);  // timeline
 void register_changes(Registry& registry);   // changes
 void register_plan(Registry& registry);      // plan
 void register_apply(Registry& registry);     // apply, verify
+void register_report(Registry& registry);    // report
 
 }  // namespace sfrewind::cli
