@@ -63,6 +63,17 @@ std::string_view verify_status_name(VerifyStatus status) {
   return kVerifyNames[static_cast<std::size_t>(status)];
 }
 
+// Appends one `verify` journal entry per ready item, so reports show what was verified and when.
+static Status journal_verification(Store& store, const std::string& plan_id, const VerifySummary& summary) {
+  std::vector<JournalEntry> entries;
+  for (const VerifyItem& v : summary.items) {
+    if (v.plan_status != ItemStatus::kReady) continue;
+    entries.push_back(JournalEntry{plan_id, 0, "verify", v.record_id, v.field,
+                                   std::string(verify_status_name(v.status)), v.live});
+  }
+  return store.append_journal(entries);
+}
+
 Result<VerifySummary> verify_plan(api::RestClient& client, Store& store, const Plan& plan) {
   auto journal = load_journal_state(store, plan.plan_id);
   if (!journal) return journal.error();
@@ -81,6 +92,7 @@ Result<VerifySummary> verify_plan(api::RestClient& client, Store& store, const P
     if (it.status == ItemStatus::kReady) tally(summary, v.status);
     summary.items.push_back(std::move(v));
   }
+  if (auto s = journal_verification(store, plan.plan_id, summary); !s) return s.error();
   return summary;
 }
 

@@ -154,7 +154,7 @@ TEST_SUITE("report") {
     }
     RunResult r = run(args);
     REQUIRE(r.code == 0);
-    CHECK(r.out == "{\"out\":\"" + out + "\",\"format\":\"md\",\"changes\":7,\"attention\":4}\n");
+    CHECK(r.out == "{\"out\":\"" + out + "\",\"format\":\"md\",\"changes\":7,\"attention\":5}\n");
     CHECK(read_file(out).rfind("# Incident report: mallory@acme.example", 0) == 0);
   }
 
