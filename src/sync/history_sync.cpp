@@ -51,7 +51,8 @@ class SyncRun {
  private:
   Status resolve_selection(api::RestClient& client);
   Status plan_object(api::RestClient& client, ObjectRun& run, const std::string& run_id);
-  Result<std::optional<Timestamp>> earliest(api::RestClient& client, const ObjectRun& run);
+  Result<std::optional<Timestamp>> edge(api::RestClient& client, const ObjectRun& run,
+                                        bool newest);
   void fetch_worker();
   Status fetch_slice(api::RestClient& client, const SliceRef& ref);
   Status write_pages();
@@ -113,10 +114,13 @@ Status SyncRun::resolve_selection(api::RestClient& client) {
   return ok();
 }
 
-Result<std::optional<Timestamp>> SyncRun::earliest(api::RestClient& client, const ObjectRun& run) {
-  std::string soql = fmt::format("SELECT CreatedDate FROM {}{} ORDER BY CreatedDate ASC LIMIT 1",
+// The oldest (or newest) CreatedDate of the selected rows, or nullopt when there are none.
+Result<std::optional<Timestamp>> SyncRun::edge(api::RestClient& client, const ObjectRun& run,
+                                               bool newest) {
+  std::string soql = fmt::format("SELECT CreatedDate FROM {}{} ORDER BY CreatedDate {} LIMIT 1",
                                  run.object.history_object,
-                                 run.condition.empty() ? "" : " WHERE " + run.condition);
+                                 run.condition.empty() ? "" : " WHERE " + run.condition,
+                                 newest ? "DESC" : "ASC");
   auto pager = client.query(soql, true);
   auto page = pager.next_records();
   if (!page) return page.error();
@@ -140,11 +144,18 @@ Status SyncRun::plan_object(api::RestClient& client, ObjectRun& run, const std::
     } else if (options_.since) {
       from = options_.since;
     } else {
-      auto first = earliest(client, run);
+      auto first = edge(client, run, false);
       if (!first) return first.error();
       from = *first ? floor_second(**first) : Timestamp::now();
     }
-    run.slices = plan_slices(*from, Timestamp::now(), options_.jobs, run_id);
+    // Slices split the span that holds rows (up to the newest one), not the span up to now, so
+    // an org whose history is old or bunched still spreads over every connection; the last
+    // slice stays open-ended for rows written meanwhile.
+    auto last = edge(client, run, true);
+    if (!last) return last.error();
+    Timestamp until = *last && **last > *from ? Timestamp(floor_second(**last).ms() + 1000)
+                                              : Timestamp::now();
+    run.slices = plan_slices(*from, until, options_.jobs, run_id);
     if (auto s = store_.save_sync_slices(org_id_, run.object.history_object, run.slices); !s) {
       return s;
     }

@@ -19,7 +19,7 @@ std::vector<SyncSlice> plan_slices(Timestamp from, Timestamp now, int jobs,
   std::vector<SyncSlice> out;
   std::int64_t span_s = (now.ms() - from.ms()) / 1000;
   int n = jobs < 1 ? 1 : jobs;
-  if (span_s < n * 60) n = 1;  // a short window is one slice
+  if (span_s < n) n = 1;  // under a second per slice: one slice
   std::int64_t step_s = n > 1 ? span_s / n : 0;
   Timestamp start = from;
   for (int i = 0; i < n; ++i) {
