@@ -73,7 +73,8 @@ async function main() {
     instanceUrl: arg('instance-url'), accessToken: arg('access-token'), version: '62.0',
   });
   let calls = 0;
-  conn.on('request', () => { calls += 1; });
+  const request = conn.request.bind(conn);  // counts the HTTP calls jsforce makes
+  conn.request = (...a) => { calls += 1; return request(...a); };
   const db = openDb(arg('db'));
   let rows = 0;
   let added = 0;
