@@ -4,20 +4,24 @@
 # latency (--jobs 1 vs 8), plan, and timeline/changes queries. Prints one table and writes
 # bench/results.md. Never run by the tests.
 #
-#   scripts/bench.sh [--quick] [--runs N]
+#   scripts/bench.sh [--quick] [--runs N] [--rows N]
 #
 # --quick: 100k history rows (latency org 20k rows), slow items (peers) run once.
+# --rows N: N history rows (latency org N/2); --runs N: runs per figure (default 3).
 # Env: BENCH_BUILD (build dir, default build/), BENCH_NO_BUILD=1 (use the binaries as they are).
 set -euo pipefail
+cmdline="$*"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BENCH_BUILD:-$root/build}"
 quick=0
 runs=3
+rows_override=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --runs) runs="$2"; shift ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--runs N]" >&2; exit 2 ;;
+    --rows) rows_override="$2"; shift ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--runs N] [--rows N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -26,6 +30,7 @@ if [[ $quick == 1 ]]; then
 else
   target_rows=1000000; lat_rows=50000; peer_runs=$runs; size="full"
 fi
+if [[ -n $rows_override ]]; then target_rows=$rows_override; lat_rows=$((rows_override / 2)); size="$rows_override rows"; fi
 token="bench-token"
 user="admin@gen.example"
 batch=2000
@@ -226,7 +231,7 @@ echo "$table"
 {
   echo "# sfrewind benchmark ($size)"
   echo
-  echo "Command: \`scripts/bench.sh$([[ $quick == 1 ]] && echo ' --quick')\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD)."
+  echo "Command: \`scripts/bench.sh $cmdline\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD)."
   echo
   echo "Machine: $machine. Work files on $fs ($work). Load average at the end: $load (the machine is shared)."
   echo
