@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# bench.sh: the benchmark of issue 7. Against one generated sfrewind-emu on this machine, side by
+# side: the ingest ceiling, `sfrewind sync`, the Python and jsforce peers, sync under 100 ms of
+# latency (--jobs 1 vs 8), plan, and timeline/changes queries. Prints one table and writes
+# bench/results.md. Never run by the tests.
+#
+#   scripts/bench.sh [--quick] [--runs N] [--rows N]
+#
+# --quick: 100k history rows (latency org 20k rows), slow items (peers) run once.
+# --rows N: N history rows (latency org N/2); --runs N: runs per figure (default 3).
+# Env: BENCH_BUILD (build dir, default build/), BENCH_NO_BUILD=1 (use the binaries as they are).
+set -euo pipefail
+cmdline="$*"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BENCH_BUILD:-$root/build}"
+quick=0
+runs=3
+rows_override=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --runs) runs="$2"; shift ;;
+    --rows) rows_override="$2"; shift ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--runs N] [--rows N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $quick == 1 ]]; then
+  target_rows=100000; lat_rows=20000; peer_runs=1; size="quick"
+else
+  target_rows=1000000; lat_rows=50000; peer_runs=$runs; size="full"
+fi
+if [[ -n $rows_override ]]; then target_rows=$rows_override; lat_rows=$((rows_override / 2)); size="$rows_override rows"; fi
+token="bench-token"
+user="admin@gen.example"
+batch=2000
+jobs=4
+work="$(mktemp -d /tmp/sfrewind-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { echo "bench: $*" >&2; }
+
+# --- build and tools ------------------------------------------------------------------------
+if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
+  log "building sfrewind, sfrewind-emu and ingest_ceiling (Release) in $build"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSFREWIND_BENCH=ON >/dev/null
+  ninja -C "$build" -j2 sfrewind_exe sfrewind_emu_exe ingest_ceiling >/dev/null
+fi
+for b in sfrewind sfrewind-emu bench/ingest_ceiling; do
+  [[ -x "$build/$b" ]] || { echo "bench: $build/$b missing" >&2; exit 1; }
+done
+if [[ ! -x /usr/bin/time ]]; then
+  log "installing GNU time"; apt-get install -y -qq time >/dev/null
+fi
+if [[ ! -f "$root/bench/node_modules/better-sqlite3/package.json" ||
+      ! -f "$root/bench/node_modules/jsforce/package.json" ]]; then
+  log "installing jsforce@3 and better-sqlite3@12 into bench/node_modules"
+  (cd "$root/bench" && npm install --no-audit --no-fund --no-save --loglevel=error \
+      jsforce@3 better-sqlite3@12 >&2)
+fi
+
+# --- helpers --------------------------------------------------------------------------------
+median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+jget() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+fmt_rate() { python3 -c 'import sys; v=float(sys.argv[1]); print(f"{v/1000:,.1f} k" if v < 1e6 else f"{v/1e6:,.2f} M")' "$1"; }
+ratio() { python3 -c 'import sys; a,b=map(float,sys.argv[1:]); print(f"{a/b:.2f}x" if b else "n/a")' "$1" "$2"; }
+# Wall seconds and peak RSS (MB) from a /usr/bin/time -v file.
+time_wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$1"; }
+time_rss() { awk -F': ' '/Maximum resident set size/ {printf "%.1f\n", $2/1024}' "$1"; }
+
+# Starts sfrewind-emu with `spec` and extra args; sets $url and appends the pid to pids.
+start_emu() {
+  local name="$1" spec="$2"; shift 2
+  local out="$work/$name.out"
+  "$build/sfrewind-emu" --generate "$spec" --port 0 --token "$token=$user" "$@" >"$out" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do
+    url="$(sed -n 's/^sfrewind-emu listening on \(http[^ ]*\).*/\1/p' "$out" | head -n1)"
+    [[ -n "$url" ]] && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$out" >&2; exit 1; }
+    sleep 0.25
+  done
+  echo "bench: $name did not start" >&2; exit 1
+}
+# records and edits for `rows` history rows (one creation row per record plus one per edit).
+spec_for() { echo "records=$(($1 / 20)),edits=$(($1 - $1 / 20)),users=10,seed=7"; }
+
+# Runs `sfrewind sync` into a new store; prints "rows seconds rss_mb api_calls".
+run_sync() {
+  local store="$1" u="$2" j="$3"
+  rm -f "$store" "$store"-wal "$store"-shm "$store".lock
+  /usr/bin/time -v -o "$work/time.txt" "$build/sfrewind" --json --store "$store" sync \
+      --access-token "$token" --instance-url "$u" --jobs "$j" --batch-size "$batch" \
+      >"$work/sync.json" 2>"$work/sync.err" || { cat "$work/sync.err" >&2; exit 1; }
+  echo "$(jget new <"$work/sync.json") $(time_wall "$work/time.txt") $(time_rss "$work/time.txt") $(jget api_calls <"$work/sync.json")"
+}
+# Runs a peer ("python" or "jsforce") into a new SQLite file; prints "rows seconds rss_mb api_calls".
+run_peer() {
+  local kind="$1" db="$work/peer.db" cmd
+  rm -f "$db" "$db"-wal "$db"-shm
+  if [[ $kind == python ]]; then cmd=(python3 "$root/bench/peer_python.py")
+  else cmd=(node "$root/bench/peer_jsforce.js"); fi
+  /usr/bin/time -v -o "$work/time.txt" "${cmd[@]}" --instance-url "$url" --access-token "$token" \
+      --db "$db" --batch-size "$batch" >"$work/peer.json" 2>"$work/peer.err" || { cat "$work/peer.err" >&2; exit 1; }
+  echo "$(jget new <"$work/peer.json") $(time_wall "$work/time.txt") $(time_rss "$work/time.txt") $(jget api_calls <"$work/peer.json")"
+}
+# Median wall seconds of a command run `runs` times (output discarded).
+time_cmd() {
+  local n="$1"; shift
+  local ts=() t0 t1
+  for _ in $(seq 1 "$n"); do
+    t0=$(date +%s.%N); "$@" >/dev/null 2>"$work/cmd.err" || { cat "$work/cmd.err" >&2; exit 1; }; t1=$(date +%s.%N)
+    ts+=("$(python3 -c "print($t1 - $t0)")")
+  done
+  median "${ts[@]}"
+}
+
+rows_table=()
+add() { rows_table+=("$1|$2|$3"); }
+
+# --- 1. the emulator --------------------------------------------------------------------------
+log "generating the org ($(spec_for $target_rows))"
+t0=$(date +%s.%N)
+start_emu emu "$(spec_for $target_rows)"
+main_url="$url"
+gen_s=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+log "emulator at $main_url after ${gen_s}s"
+
+# --- 2. the ceiling ---------------------------------------------------------------------------
+dec=(); ins=(); reins=(); ceil=(); decmb=()
+for i in $(seq 1 "$runs"); do
+  log "ceiling run $i/$runs"
+  out="$("$build/bench/ingest_ceiling" --instance-url "$main_url" --access-token "$token" \
+        --store "$work/ceiling.db" --batch-size "$batch" --max-rows 100000000)"
+  dec+=("$(jget decode_rows_s <<<"$out")"); decmb+=("$(jget decode_mb_s <<<"$out")")
+  ins+=("$(jget insert_rows_s <<<"$out")"); reins+=("$(jget reinsert_rows_s <<<"$out")")
+  ceil+=("$(jget ceiling_rows_s <<<"$out")")
+  ceiling_rows="$(jget rows <<<"$out")"; ceiling_mb="$(jget mb <<<"$out")"
+done
+add "ceiling: decode only (simdjson pages in memory)" "$(fmt_rate "$(median "${dec[@]}")") rows/s, $(median "${decmb[@]}") MB/s" "$runs runs, $ceiling_rows rows, $ceiling_mb MB JSON"
+add "ceiling: Store::insert_history, one txn per page, new store" "$(fmt_rate "$(median "${ins[@]}")") rows/s" "$runs runs"
+add "ceiling: Store::insert_history, rows already stored" "$(fmt_rate "$(median "${reins[@]}")") rows/s" "$runs runs"
+add "ceiling: decode + insert" "$(fmt_rate "$(median "${ceil[@]}")") rows/s" "$runs runs"
+
+# --- 3. sfrewind sync -------------------------------------------------------------------------
+s_rate=(); s_wall=(); s_rss=(); s_calls=()
+for i in $(seq 1 "$runs"); do
+  log "sfrewind sync run $i/$runs"
+  read -r n w r c <<<"$(run_sync "$work/store.db" "$main_url" "$jobs")"
+  sync_rows=$n
+  s_rate+=("$(python3 -c "print($n / $w)")"); s_wall+=("$w"); s_rss+=("$r"); s_calls+=("$c")
+done
+sync_rate="$(median "${s_rate[@]}")"
+add "sfrewind sync (--jobs $jobs --batch-size $batch), new store" "$(fmt_rate "$sync_rate") rows/s" "$runs runs, $sync_rows rows"
+add "sfrewind sync wall time" "$(median "${s_wall[@]}") s" ""
+add "sfrewind sync peak RSS" "$(median "${s_rss[@]}") MB" "/usr/bin/time -v"
+add "sfrewind sync API calls" "$(median "${s_calls[@]}")" "incl. discovery and users"
+
+# --- 4. the peers -----------------------------------------------------------------------------
+url="$main_url"
+for kind in python jsforce; do
+  p_rate=(); p_wall=(); p_rss=(); p_calls=()
+  for i in $(seq 1 "$peer_runs"); do
+    log "$kind peer run $i/$peer_runs"
+    read -r n w r c <<<"$(run_peer "$kind")"
+    p_rate+=("$(python3 -c "print($n / $w)")"); p_wall+=("$w"); p_rss+=("$r"); p_calls+=("$c")
+  done
+  rate="$(median "${p_rate[@]}")"
+  printf -v "rate_$kind" '%s' "$rate"
+  add "$kind peer, new SQLite file" "$(fmt_rate "$rate") rows/s, $(median "${p_wall[@]}") s, $(median "${p_rss[@]}") MB RSS, $(median "${p_calls[@]}") calls" "$peer_runs run(s), $n rows"
+done
+add "ratio sfrewind sync / python peer" "$(ratio "$sync_rate" "$rate_python")" "target >= 8x"
+add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")" "target >= 4x"
+
+# --- 5. latency: --jobs 1 vs --jobs 8 --------------------------------------------------------
+log "generating the latency org ($(spec_for $lat_rows), --latency-ms 100)"
+start_emu emu-latency "$(spec_for $lat_rows)" --latency-ms 100
+lat_url="$url"
+j1=(); j8=()
+for i in $(seq 1 "$peer_runs"); do
+  log "latency run $i/$peer_runs"
+  read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 1)"; j1+=("$w")
+  read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 8)"; j8+=("$w")
+done
+add "sync, 100 ms latency, --jobs 1" "$(median "${j1[@]}") s" "$peer_runs run(s), $n rows"
+add "sync, 100 ms latency, --jobs 8" "$(median "${j8[@]}") s" "speed-up $(ratio "$(median "${j1[@]}")" "$(median "${j8[@]}")"), target >= 5x"
+
+# --- 6. plan and 7. queries on the synced store -------------------------------------------------
+store="$work/store.db"
+read -r rec at <<<"$(python3 - "$store" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rec, = db.execute("SELECT record_id FROM history GROUP BY record_id ORDER BY count(*) DESC LIMIT 1").fetchone()
+lo, hi = db.execute("SELECT min(changed_at), max(changed_at) FROM history").fetchone()
+print(rec, hi)
+EOF
+)"
+q_runs=5
+add "timeline <record> --at (busiest record)" "$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --store "$store" timeline "$rec" --at "$at") * 1000, 1))") ms" "median of $q_runs, process start included"
+add "changes --summary (whole store)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" changes --summary) * 1000, 1))") ms" "median of $runs"
+creds=(--access-token "$token" --instance-url "$main_url")
+window=(--from 2025-01-01T00:00:00Z --to 2100-01-01T00:00:00Z)
+t0=$(date +%s.%N)
+if "$build/sfrewind" --json --store "$store" plan --user user1@gen.example "${window[@]}" \
+     --out "$work/plan.json" "${creds[@]}" >"$work/plan.out" 2>&1; then
+  plan_s=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
+  plan_note="$(python3 "$root/bench/summarize.py" plan "$work/plan.out")"
+  add "plan (every change of user1@gen.example)" "$plan_s s" "1 run; $plan_note"
+  t0=$(date +%s.%N)
+  "$build/sfrewind" --json --store "$store" apply "$work/plan.json" --yes "${creds[@]}" \
+      >"$work/apply.out" 2>"$work/apply.err" || true
+  apply_s=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
+  add "apply (that plan, collections mode)" "$apply_s s" \
+      "1 run; $(python3 "$root/bench/summarize.py" apply "$work/apply.out" "$work/apply.err")"
+else
+  add "plan" "not measured" "$(head -c 160 "$work/plan.out" | tr '\n|' ' /')"
+fi
+
+# --- report -----------------------------------------------------------------------------------
+machine="nproc $(nproc); $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1); $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo); kernel $(uname -r); $(c++ --version | head -n1); $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || python3 -c 'import sqlite3; print("sqlite", sqlite3.sqlite_version)'); node $(node --version); $(python3 --version)"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
+fs="$(df -T "$work" | awk 'NR==2 {print $2}')"
+table="| item | figure | notes |
+|---|---|---|"
+for r in "${rows_table[@]}"; do table+=$'\n'"| ${r//|/ | } |"; done
+echo "$table"
+{
+  echo "# sfrewind benchmark ($size)"
+  echo
+  echo "Command: \`scripts/bench.sh $cmdline\` on $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$root" rev-parse --short HEAD)."
+  echo
+  echo "Machine: $machine. Work files on $fs ($work). Load average at the end: $load (the machine is shared)."
+  echo
+  echo "Org: \`sfrewind-emu --generate $(spec_for $target_rows)\` (generated in ${gen_s}s); history pages of $batch rows."
+  echo "sfrewind sync uses --jobs $jobs. Peers: bench/peer_python.py (stdlib) and bench/peer_jsforce.js"
+  echo "(jsforce 3 autoFetch, better-sqlite3 12), same queryAll SOQL and batch size, history id primary key"
+  echo "plus one (record, field, time) index, WAL, synchronous=NORMAL, one transaction per page."
+  echo "Figures are medians of the runs noted; rows/s = rows new to the store / wall time."
+  echo
+  echo "$table"
+} >"$root/bench/results.md"
+log "wrote bench/results.md"
