@@ -240,7 +240,9 @@ Result<Response> HttpClient::Impl::send(const Request& request) {
         trace(TraceEvent::Kind::kStop, e.message);
         return e;
       }
-      bool lock = r.body.find("UNABLE_TO_LOCK_ROW") != std::string::npos;
+      // Only a request refused as a whole is resent on a row lock: a 2xx answer may carry it for
+      // some records of a partial save whose other records were written.
+      bool lock = r.status >= 400 && r.body.find("UNABLE_TO_LOCK_ROW") != std::string::npos;
       if ((r.status < 500 && !lock) || attempt >= max_attempts) return std::move(r);
       why = lock ? "UNABLE_TO_LOCK_ROW" : fmt::format("HTTP {}", r.status);
     }

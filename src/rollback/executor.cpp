@@ -21,7 +21,7 @@ constexpr std::string_view kOutcomeNames[] = {"applied", "already_restored", "dr
 // Extra write calls for records that failed on a row lock (UNABLE_TO_LOCK_ROW).
 constexpr int kLockRetries = 2;
 // Extra runs of a batch whose call failed on the way (reset, cut answer, 5xx after retries).
-constexpr int kBatchRetries = 3;
+constexpr int kBatchRetries = 4;
 
 // One run: the plan, its ready items and what is known about each.
 struct Run {
