@@ -140,6 +140,7 @@ Result<Token> post_token(const http::HttpOptions& options, const std::string& lo
   http::Request req;
   req.method = http::Method::kPost;
   req.url = trim_slash(login_url) + "/services/oauth2/token";
+  req.replay_safe = true;  // a second token grant is harmless
   req.headers.set("Content-Type", "application/x-www-form-urlencoded");
   req.headers.set("Accept", "application/json");
   req.body = http::form_encode(form);

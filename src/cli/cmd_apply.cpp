@@ -22,6 +22,7 @@ struct ApplyArgs {
   std::string plan;
   bool yes = false;
   bool dry_run = false;
+  bool check_journal = false;
   std::string mode;
 };
 
@@ -77,6 +78,15 @@ void print_apply(Context& ctx, const rollback::Plan& plan, const rollback::Execu
                          s.api_calls, s.estimate.total());
 }
 
+// A failed run keeps every outcome journaled so far: the message says so and how to go on.
+Error resume_hint(Error e, const std::string& plan_id) {
+  if (e.code == ErrorCode::kInvalidArgument) return e;
+  e.message += fmt::format("; every outcome before this is saved in the journal, rerun 'sfrewind "
+                           "apply {} --yes' to resume",
+                           plan_id);
+  return e;
+}
+
 struct Session {
   Store store;
   api::RestClient client;
@@ -125,7 +135,7 @@ int run_apply(Context& ctx, const ApplyArgs& a) {
   };
   auto summary = rollback::execute_plan(session->client, session->store, plan, options);
   progress.finish();
-  if (!summary) return report_error(ctx, summary.error());
+  if (!summary) return report_error(ctx, resume_hint(summary.error(), plan.plan_id));
   print_apply(ctx, plan, *summary, a.dry_run);
   return summary->needs_attention() ? kExitAttention : kExitOk;
 }
@@ -160,7 +170,24 @@ void print_verify(Context& ctx, const rollback::Plan& plan, const rollback::Veri
       plan.plan_id, s.restored, s.attacker, s.changed, s.failed, s.gone, s.api_calls);
 }
 
+// `verify --check-journal`: walks the whole journal's hash chain before verifying the org.
+int check_journal(Context& ctx) {
+  auto store = open_store(ctx, false);
+  if (!store) return report_error(ctx, store.error());
+  auto broken = store->verify_journal();
+  if (!broken) return report_error(ctx, broken.error());
+  if (*broken != 0) {
+    ctx.err << fmt::format("sfrewind: the journal's hash chain is broken at entry {}\n", *broken);
+    return kExitFailed;
+  }
+  if (!ctx.global.quiet && !ctx.global.json) ctx.out << "journal hash chain: intact\n";
+  return kExitOk;
+}
+
 int run_verify(Context& ctx, const ApplyArgs& a) {
+  if (a.check_journal) {
+    if (int rc = check_journal(ctx); rc != kExitOk) return rc;
+  }
   auto session = open_session(ctx, a.org, a.plan);
   if (!session) return report_error(ctx, session.error());
   const rollback::Plan& plan = session->loaded.plan;
@@ -187,6 +214,7 @@ void register_apply(Registry& registry) {
                                [v](Context& ctx) { return run_verify(ctx, *v); });
   add_org_options(*ver, v->org);
   ver->add_option("plan", v->plan, "Plan id or plan file")->required();
+  ver->add_flag("--check-journal", v->check_journal, "Also check the journal's hash chain");
 }
 
 }  // namespace sfrewind::cli

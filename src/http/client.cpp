@@ -54,6 +54,12 @@ size_t write_header(char* data, size_t size, size_t count, void* user) noexcept 
 // The URL without its query string, for traces (queries may carry record data).
 std::string trace_url(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
 
+// True when the request never left: resending it cannot apply it twice.
+bool before_send(CURLcode rc) {
+  return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
+         rc == CURLE_SSL_CONNECT_ERROR;
+}
+
 bool retryable_curl(CURLcode rc) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -210,7 +216,8 @@ Result<Response> HttpClient::Impl::send(const Request& request) {
     std::string why;
     if (a.rc != CURLE_OK) {
       why = fmt::format("{}", a.error);
-      if (!retryable_curl(a.rc) || attempt >= max_attempts) {
+      bool replay = request.method == Method::kGet || request.replay_safe || before_send(a.rc);
+      if (!retryable_curl(a.rc) || !replay || attempt >= max_attempts) {
         ErrorCode code =
             a.rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kTransport;
         return make_error(code, fmt::format("{} {}: {} (after {} attempt{})",
@@ -233,7 +240,9 @@ Result<Response> HttpClient::Impl::send(const Request& request) {
         trace(TraceEvent::Kind::kStop, e.message);
         return e;
       }
-      bool lock = r.body.find("UNABLE_TO_LOCK_ROW") != std::string::npos;
+      // Only a request refused as a whole is resent on a row lock: a 2xx answer may carry it for
+      // some records of a partial save whose other records were written.
+      bool lock = r.status >= 400 && r.body.find("UNABLE_TO_LOCK_ROW") != std::string::npos;
       if ((r.status < 500 && !lock) || attempt >= max_attempts) return std::move(r);
       why = lock ? "UNABLE_TO_LOCK_ROW" : fmt::format("HTTP {}", r.status);
     }

@@ -20,6 +20,8 @@ constexpr std::string_view kOutcomeNames[] = {"applied", "already_restored", "dr
 
 // Extra write calls for records that failed on a row lock (UNABLE_TO_LOCK_ROW).
 constexpr int kLockRetries = 2;
+// Extra runs of a batch whose call failed on the way (reset, cut answer, 5xx after retries).
+constexpr int kBatchRetries = 4;
 
 // One run: the plan, its ready items and what is known about each.
 struct Run {
@@ -153,6 +155,7 @@ Result<bool> write(Run& run, std::size_t b, const Batch& call, const std::vector
                    const LiveMap& live) {
   std::vector<std::size_t> sent = in_call(run, call, send_items);
   if (auto s = journal(run, b, sent, kJournalIntent); !s) return s.error();
+  for (std::size_t i : sent) run.had_intent[i] = true;  // a failed call may still have landed
   auto results = send(run, call, live);
   if (!results) return results.error();
   if (run.options.after_write && !run.options.after_write(b)) return false;
@@ -196,6 +199,20 @@ Result<bool> run_batch(Run& run, std::size_t b, const Batch& batch) {
     if (!go || !*go) return go;
   }
   return true;
+}
+
+// A failure on the way to or from the org: the batch may be run again, since its re-read
+// settles whatever an interrupted write call did (the HTTP layer never resends a write).
+bool transient(const Error& e) {
+  return e.code == ErrorCode::kTransport || e.code == ErrorCode::kTimeout ||
+         e.code == ErrorCode::kParse || e.http_status >= 500;
+}
+
+Result<bool> run_batch_retrying(Run& run, std::size_t b, const Batch& batch) {
+  for (int attempt = 0;; ++attempt) {
+    auto go = run_batch(run, b, batch);
+    if (go || attempt >= kBatchRetries || !transient(go.error())) return go;
+  }
 }
 
 void count(ExecuteSummary& s) {
@@ -275,7 +292,7 @@ Result<ExecuteSummary> execute_plan(api::RestClient& client, Store& store, const
       run.summary.stopped = true;
       break;
     }
-    auto go = run_batch(run, b, (*batches)[b]);
+    auto go = run_batch_retrying(run, b, (*batches)[b]);
     if (!go) return with_context(go.error(), fmt::format("apply batch {}", b + 1));
     if (!*go) {
       run.summary.stopped = true;

@@ -43,6 +43,9 @@ struct Request {
   std::string url;  // absolute: https://host/path, or http:// to a loopback host
   Headers headers;
   std::string body;
+  // A non-GET request is sent again after a failure once it may have reached the server (reset,
+  // truncated answer, timeout) only when this is set: a resent write may be applied twice.
+  bool replay_safe = false;
 };
 
 // Any HTTP status is data here; the api layer maps non-2xx to errors.
