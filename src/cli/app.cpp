@@ -33,7 +33,9 @@ void add_org_options(CLI::App& app, OrgOptions& org) {
   app.add_option("--login-url", org.login_url, "Login URL for OAuth flows")->envname("SF_LOGIN_URL");
   app.add_option("--refresh-token", org.refresh_token, "OAuth refresh token (with --client-id)")
       ->envname("SF_REFRESH_TOKEN");
-  app.add_option("--api-version", org.api_version, "API version")->capture_default_str();
+  app.add_option("--api-version", org.api_version, "API version")
+      ->capture_default_str()
+      ->each([&org](const std::string&) { org.api_version_given = true; });
 }
 
 int report_error(Context& ctx, const Error& e) {

@@ -42,6 +42,7 @@ struct OrgOptions {
   std::string login_url;
   std::string refresh_token;
   std::string api_version = "62.0";
+  bool api_version_given = false;  // set by --api-version; else the config file may name one
 };
 
 // What a command's run function gets: the parsed globals and the output streams.

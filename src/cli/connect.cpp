@@ -23,6 +23,9 @@ void apply_config(OrgOptions& org, const Config& config) {
   fill(org.jwt_key, config, "jwt_key");
   fill(org.username, config, "username");
   fill(org.target_org, config, "target_org");
+  if (auto it = config.find("api_version"); !org.api_version_given && it != config.end()) {
+    org.api_version = it->second;
+  }
 }
 
 // `NN.N` with a major version Salesforce still serves (20 and up), as the URL path needs it.

@@ -1,4 +1,7 @@
 // discover, users --integration, logins and sync from the command line on the sample incident.
+#include <filesystem>
+#include <fstream>
+
 #include <doctest/doctest.h>
 
 #include "support/acme.hpp"
@@ -105,6 +108,12 @@ TEST_SUITE("cli") {
       CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
       CHECK_FALSE(std::filesystem::exists(dir.file("s.db")));
     }
+    std::ofstream(dir.file("bad.conf")) << "api_version = latest\n";
+    auto from_config = run_cli(cmd({"--config", dir.file("bad.conf"), "--store", dir.file("s.db"),
+                                    "sync"}, login(*server)));
+    CHECK(from_config.code == 2);
+    CHECK(from_config.err.find("invalid --api-version 'latest'") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("s.db")));
     auto untracked = run_cli(cmd({"--store", dir.file("t.db"), "sync", "--fields",
                                   "Invoice__c.Days_Outstanding__c"}, login(*server)));
     CHECK(untracked.code == 2);
