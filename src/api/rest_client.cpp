@@ -91,6 +91,8 @@ Result<RestClient> RestClient::make(std::shared_ptr<auth::TokenProvider> tokens,
   return RestClient(std::move(impl));
 }
 
+constexpr int kMaxRefreshes = 3;
+
 Result<http::Response> RestClient::call(http::Method method, std::string_view path_or_url,
                                         std::string_view body, const http::Headers& extra) {
   auto token = impl_->tokens->token();
@@ -101,9 +103,15 @@ Result<http::Response> RestClient::call(http::Method method, std::string_view pa
   }
   auto r = impl_->send_once(*token, method, url, body, extra);
   if (!r) return r.error();
-  if (r->status == 401) {
-    auto fresh = impl_->tokens->refresh(token->access_token);
+  // A 401 is answered before anything is done, so sending again is safe. Parallel connections
+  // share the token: the one a retry gets may already be dead again, so retry while each
+  // attempt carries a newer token, a few times at most.
+  std::string rejected = token->access_token;
+  for (int refreshes = 0; r->status == 401 && refreshes < kMaxRefreshes; ++refreshes) {
+    auto fresh = impl_->tokens->refresh(rejected);
     if (!fresh) return fresh.error();
+    if (refreshes > 0 && fresh->access_token == rejected) break;
+    rejected = fresh->access_token;
     url = absolute(fresh->instance_url, path_or_url);
     r = impl_->send_once(*fresh, method, url, body, extra);
     if (!r) return r.error();

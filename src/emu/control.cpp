@@ -1,5 +1,5 @@
 // The loopback control endpoint: /__emu/faults, /__emu/reset-faults, /__emu/writelog,
-// /__emu/expire-tokens and /__emu/expire-locators (the server binds 127.0.0.1 only).
+// /__emu/generate-edits, /__emu/expire-tokens and /__emu/expire-locators (127.0.0.1 only).
 #include <sfrewind/types.hpp>
 
 #include "emu/impl.hpp"
@@ -46,6 +46,21 @@ Resp Server::Impl::control(const Req& req) {
     if (auto st = parse_faults(spec, &f); !st) return error_resp(400, "INVALID_FIELD", st.error().message);
     faults = f;
     fault_calls = 0;
+    return json_resp(200, "{}");
+  }
+  if (req.path == "/__emu/generate-edits" && req.method == "POST") {
+    auto json = Json::parse(req.body);
+    std::uint64_t edits = 0, seed = 1;
+    if (json && json->is_object()) {
+      for (const auto& [k, v] : json->members()) {
+        if (k == "edits") edits = std::strtoull(v.text().c_str(), nullptr, 10);
+        if (k == "seed") seed = std::strtoull(v.text().c_str(), nullptr, 10);
+      }
+    }
+    if (edits == 0) return error_resp(400, "INVALID_FIELD", "body must be {\"edits\": N, \"seed\": S}");
+    if (auto st = add_generated_edits(org, edits, seed); !st) {
+      return error_resp(400, "INVALID_FIELD", st.error().message);
+    }
     return json_resp(200, "{}");
   }
   if (req.path == "/__emu/expire-tokens") {

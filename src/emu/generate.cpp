@@ -65,6 +65,64 @@ Result<Spec> parse_spec(std::string_view text) {
 
 }  // namespace
 
+// Appends edits writing `edits` history rows, at `t` onwards (advanced), by random users among
+// the first `users`, on the generated Account, Opportunity and Invoice__c records.
+void add_edits(Org& org, std::uint64_t edits, std::uint64_t users, std::mt19937_64& rng,
+               std::int64_t& t) {
+  const int acc = org.table("Account"), opp = org.table("Opportunity"), inv = org.table("Invoice__c");
+  const ObjectDef& ad = org.tables[static_cast<std::size_t>(acc)].def;
+  const ObjectDef& od = org.tables[static_cast<std::size_t>(opp)].def;
+  const ObjectDef& id = org.tables[static_cast<std::size_t>(inv)].def;
+  auto user = [&] { return static_cast<std::uint32_t>(rng() % users); };
+  auto money = [&] { return Val::number(static_cast<double>(rng() % 1000000) / 100.0); };
+  auto day = [&](std::int64_t ms) { return Val::date(Timestamp(ms).to_date()); };
+  const char* stages[] = {"Prospecting", "Qualification", "Negotiation", "Closed Won", "Closed Lost"};
+  const char* statuses[] = {"Draft", "Sent", "Paid", "Overdue"};
+  const std::uint64_t n_acc = org.tables[static_cast<std::size_t>(acc)].rows.size();
+  const std::uint64_t n_opp = org.tables[static_cast<std::size_t>(opp)].rows.size();
+  const std::uint64_t n_inv = org.tables[static_cast<std::size_t>(inv)].rows.size();
+  const int paid = id.field("Paid__c"), date_paid = id.field("Date_Paid__c"), amount = id.field("Amount__c");
+  const int status = id.field("Status__c"), notes = id.field("Notes__c");
+  auto history_rows = [&] {
+    std::uint64_t n = 0;
+    for (const auto& h : org.histories) n += h.rows.size();
+    return n;
+  };
+  const std::uint64_t base = history_rows();
+  std::uint64_t made = 0;
+  // `edits` counts history rows written by edits (a no-op edit writes none, an owner change two).
+  while ((made = history_rows() - base) < edits) {
+    t += 1000 + static_cast<std::int64_t>(rng() % 4000);
+    std::uint64_t pick = rng() % 10;
+    if (pick < 6) {
+      auto row = static_cast<std::uint32_t>(rng() % n_inv);
+      const Val& cur = org.tables[static_cast<std::size_t>(inv)].rows[row].v[static_cast<std::size_t>(paid)];
+      std::uint64_t f = rng() % 5;
+      std::vector<std::pair<int, Val>> ch;
+      if (f == 0) ch = {{paid, Val::boolean(cur.text != "true")}};
+      else if (f == 1) ch = {{date_paid, day(t)}};
+      else if (f == 2) ch = {{amount, money()}};
+      else if (f == 3) ch = {{status, Val::str(statuses[rng() % 4])}};
+      else ch = {{notes, Val::str(fmt::format("note {}", made))}};
+      org.apply(inv, row, ch, user(), t, false);
+    } else if (pick < 8) {
+      auto row = static_cast<std::uint32_t>(rng() % n_acc);
+      bool owner = rng() % 4 == 0;
+      std::vector<std::pair<int, Val>> ch;
+      if (owner) ch = {{ad.field("OwnerId"), Val::str(org.user_id(user()))}};
+      else if (rng() % 2) ch = {{ad.field("Bank_Account__c"), Val::str(fmt::format("DE{:020d}", rng() % 100000000000ull))}};
+      else ch = {{ad.field("Credit_Limit__c"), money()}};
+      org.apply(acc, row, ch, user(), t, false);
+    } else {
+      auto row = static_cast<std::uint32_t>(rng() % n_opp);
+      std::vector<std::pair<int, Val>> ch;
+      if (rng() % 2) ch = {{od.field("Amount"), money()}};
+      else ch = {{od.field("StageName"), Val::str(stages[rng() % 5])}};
+      org.apply(opp, row, ch, user(), t, false);
+    }
+  }
+}
+
 Result<Org> generate_org(std::string_view spec_text) {
   auto spec = parse_spec(spec_text);
   if (!spec) return spec.error();
@@ -114,47 +172,24 @@ Result<Org> generate_org(std::string_view spec_text) {
                                   {id.field("Amount__c"), money()}, {id.field("Status__c"), Val::str(statuses[0])}},
               user(), t, false);
   }
-  const int paid = id.field("Paid__c"), date_paid = id.field("Date_Paid__c"), amount = id.field("Amount__c");
-  const int status = id.field("Status__c"), notes = id.field("Notes__c");
-  auto history_rows = [&] {
-    std::uint64_t n = 0;
-    for (const auto& h : org.histories) n += h.rows.size();
-    return n;
-  };
-  const std::uint64_t base = history_rows();
-  std::uint64_t made = 0;
-  // `edits` counts history rows written by edits (a no-op edit writes none, an owner change two).
-  while ((made = history_rows() - base) < spec->edits) {
-    t += 1000 + static_cast<std::int64_t>(rng() % 4000);
-    std::uint64_t pick = rng() % 10;
-    if (pick < 6) {
-      auto row = static_cast<std::uint32_t>(rng() % n_inv);
-      const Val& cur = org.tables[static_cast<std::size_t>(inv)].rows[row].v[static_cast<std::size_t>(paid)];
-      std::uint64_t f = rng() % 5;
-      std::vector<std::pair<int, Val>> ch;
-      if (f == 0) ch = {{paid, Val::boolean(cur.text != "true")}};
-      else if (f == 1) ch = {{date_paid, day(t)}};
-      else if (f == 2) ch = {{amount, money()}};
-      else if (f == 3) ch = {{status, Val::str(statuses[rng() % 4])}};
-      else ch = {{notes, Val::str(fmt::format("note {}", made))}};
-      org.apply(inv, row, ch, user(), t, false);
-    } else if (pick < 8) {
-      auto row = static_cast<std::uint32_t>(rng() % n_acc);
-      bool owner = rng() % 4 == 0;
-      std::vector<std::pair<int, Val>> ch;
-      if (owner) ch = {{ad.field("OwnerId"), Val::str(org.user_id(user()))}};
-      else if (rng() % 2) ch = {{ad.field("Bank_Account__c"), Val::str(fmt::format("DE{:020d}", rng() % 100000000000ull))}};
-      else ch = {{ad.field("Credit_Limit__c"), money()}};
-      org.apply(acc, row, ch, user(), t, false);
-    } else {
-      auto row = static_cast<std::uint32_t>(rng() % n_opp);
-      std::vector<std::pair<int, Val>> ch;
-      if (rng() % 2) ch = {{od.field("Amount"), money()}};
-      else ch = {{od.field("StageName"), Val::str(stages[rng() % 5])}};
-      org.apply(opp, row, ch, user(), t, false);
-    }
-  }
+  add_edits(org, spec->edits, spec->users, rng, t);
   return org;
+}
+
+Status add_generated_edits(Org& org, std::uint64_t edits, std::uint64_t seed) {
+  if (org.table("Account") < 0 || org.table("Opportunity") < 0 || org.table("Invoice__c") < 0 ||
+      org.user_table < 0) {
+    return make_error(ErrorCode::kInvalidArgument, "generate-edits needs a generated org");
+  }
+  std::int64_t t = 0;
+  for (const auto& h : org.histories) {
+    for (const auto& r : h.rows) t = std::max(t, r.created_ms);
+  }
+  auto users = org.tables[static_cast<std::size_t>(org.user_table)].rows.size();
+  if (users == 0) return make_error(ErrorCode::kInvalidArgument, "generate-edits: no users");
+  std::mt19937_64 rng(seed);
+  add_edits(org, edits, users, rng, t);
+  return ok();
 }
 
 }  // namespace sfrewind::emu

@@ -220,5 +220,8 @@ Result<Org> load_org_file(const std::string& path);
 Result<Org> load_org_json(const Json& doc, const std::string& base_dir);
 // Builds a generated org from "records=N,edits=M,users=K,seed=S".
 Result<Org> generate_org(std::string_view spec);
+// Appends generated edits that write `edits` history rows to a generated org, after its newest
+// history row (the control endpoint's /__emu/generate-edits). Fails on an org not generated.
+Status add_generated_edits(Org& org, std::uint64_t edits, std::uint64_t seed);
 
 }  // namespace sfrewind::emu

@@ -283,15 +283,24 @@ Result<std::string> QueryService::run(const Org& org, std::string_view soql, boo
     c.rows.push_back(r);
   }
   if (!order.empty()) {
-    std::stable_sort(c.rows.begin(), c.rows.end(), [&](std::uint32_t a, std::uint32_t b) {
+    // Ties keep row order (rows start in index order), as a stable sort would.
+    auto before = [&](std::uint32_t a, std::uint32_t b) {
       for (const auto& [p, k] : order) {
         Val va = eval(org, ctx, a, p, true), vb = eval(org, ctx, b, p, true);
         if (va.is_null() != vb.is_null()) return va.is_null() != k.nulls_last;
         int cmp = compare_vals(va, vb);
         if (cmp != 0) return k.desc ? cmp > 0 : cmp < 0;
       }
-      return false;
-    });
+      return a < b;
+    };
+    std::size_t keep = c.rows.size();
+    if (q->limit) keep = std::min(keep, static_cast<std::size_t>(std::max<std::int64_t>(0, q->offset.value_or(0) + *q->limit)));
+    if (keep < c.rows.size() / 4) {  // LIMIT 1 and friends: no need to sort everything
+      std::partial_sort(c.rows.begin(), c.rows.begin() + static_cast<std::ptrdiff_t>(keep), c.rows.end(), before);
+      c.rows.resize(keep);
+    } else {
+      std::sort(c.rows.begin(), c.rows.end(), before);
+    }
   }
   std::size_t off = static_cast<std::size_t>(std::max<std::int64_t>(0, q->offset.value_or(0)));
   c.rows.erase(c.rows.begin(), c.rows.begin() + static_cast<std::ptrdiff_t>(std::min(off, c.rows.size())));

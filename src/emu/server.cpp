@@ -182,6 +182,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options) {
   im.http->Delete(kAll, handler);
   im.http->Put(kAll, handler);
   im.http->set_keep_alive_max_count(1000);
+  im.http->set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle stall
   im.http->set_payload_max_length(64u << 20);
   im.port = options.port ? (im.http->bind_to_port("127.0.0.1", options.port) ? options.port : -1)
                          : im.http->bind_to_any_port("127.0.0.1");

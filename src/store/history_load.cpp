@@ -221,6 +221,9 @@ Result<LoadMode> Store::begin_history_load() {
   if (*any) return LoadMode::kStaged;
   impl_->reset_statements();
   if (auto s = drop_indexes(impl_->db); !s) return s.error();
+  // The first load is appended once to the WAL and copied to the file once, by merge_history,
+  // rather than checkpointed (and synced) every few pages.
+  if (auto s = impl_->db.exec("PRAGMA wal_autocheckpoint=0"); !s) return s.error();
   return LoadMode::kDirect;
 }
 
@@ -269,6 +272,8 @@ Result<std::int64_t> Store::merge_history() {
   if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
   if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
   if (auto s = tx->commit(); !s) return s.error();
+  (void)db.exec("PRAGMA wal_autocheckpoint=1000");
+  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: a reader may hold the WAL
   return merged;
 }
 
