@@ -20,7 +20,12 @@ Result<RunLock> acquire_run_lock(Context& ctx, const std::string& lock_file, int
 }
 
 Result<Store> open_store_read_only(Context& ctx) {
-  return Store::open(StoreOptions{ctx.global.store, false, true});
+  auto store = Store::open(StoreOptions{ctx.global.store, false, true});
+  if (store && !ctx.global.quiet) {
+    for (const std::string& w : store->warnings()) ctx.err << "sfrewind: warning: " << w << "
+";
+  }
+  return store;
 }
 
 }  // namespace sfrewind::cli

@@ -59,6 +59,10 @@ Status configure(store::Db& db, bool read_only, bool created) {
   if (!read_only) {
     if (auto s = db.exec("PRAGMA journal_mode=WAL"); !s) return s;
     if (auto s = db.exec("PRAGMA synchronous=NORMAL"); !s) return s;
+    // 8 MiB of page cache instead of 2: merging staged rows into history's indexes then
+    // writes each page once rather than spilling and rereading it (2.6 s -> 1.3 s for 100k
+    // rows into 1.3M).
+    if (auto s = db.exec("PRAGMA cache_size=-8192"); !s) return s;
   }
   return db.exec("PRAGMA foreign_keys=ON");
 }

@@ -1,0 +1,153 @@
+// Store write path of sync: first load (indexes built at the end), staging, merge, recovery.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <sfrewind/store/store.hpp>
+
+#include "support/history_rows.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace sfrewind;
+using sfrewind::test::TempDir;
+
+namespace {
+
+constexpr const char* kOrg = "00D000000000001AAA";
+
+// One scalar from the file through raw sqlite3, not through the code under test.
+std::string scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::string out = "<error>";
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(st, 0);
+    out = t ? reinterpret_cast<const char*>(t) : "NULL";
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// `n` rows with history ids first..first+n-1, spread over 7 records.
+std::vector<HistoryRow> rows(long first, long n) {
+  std::vector<HistoryRow> out;
+  for (long i = first; i < first + n; ++i) {
+    HistoryRow r;
+    r.org_id = kOrg;
+    r.history_id = test::make_id("017", i);
+    r.sobject = "Invoice__c";
+    r.record_id = test::make_id("a01", i % 7);
+    r.field = "Paid__c";
+    r.data_type = "Boolean";
+    r.old_value = i % 2 ? "true" : "false";
+    r.new_value = i % 2 ? "false" : "true";
+    r.changed_by = test::make_id("005", 1 + i % 3);
+    r.changed_at = Timestamp(1000 * i);
+    out.push_back(r);
+  }
+  return out;
+}
+
+const std::string kIndexes =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+    "('history_by_record', 'history_by_user')";
+
+}  // namespace
+
+TEST_SUITE("store") {
+  TEST_CASE("a first load writes history directly and builds the indexes at the end") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    auto mode = store->begin_history_load();
+    REQUIRE(mode);
+    CHECK(*mode == LoadMode::kDirect);
+    CHECK(scalar(path, kIndexes) == "0");
+    auto page = rows(1, 50);
+    auto first = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page});
+    REQUIRE(first);
+    CHECK(first->inserted == 50);
+    auto again = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(41, 20)});
+    REQUIRE(again);
+    CHECK(again->inserted == 10);
+    CHECK(again->seen == 10);
+    auto merged = store->merge_history();
+    REQUIRE(merged);
+    CHECK(scalar(path, kIndexes) == "2");
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "60");
+    CHECK(scalar(path, "PRAGMA page_size") == "16384");
+  }
+
+  TEST_CASE("later loads stage new rows and merge them and count stored rows as seen") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    REQUIRE(store->insert_history("Invoice__History", rows(1, 30)));
+    auto mode = store->begin_history_load();
+    REQUIRE(mode);
+    CHECK(*mode == LoadMode::kStaged);
+    auto page = rows(21, 30);  // 10 stored, 20 new
+    page[0].is_deleted = true;
+    auto st = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page});
+    REQUIRE(st);
+    CHECK(st->inserted == 20);
+    CHECK(st->seen == 10);
+    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "20");
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
+    CHECK(scalar(path, "SELECT is_deleted FROM history WHERE history_id = '" + page[0].history_id + "'") == "1");
+    auto dup = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(45, 6)});
+    REQUIRE(dup);
+    CHECK(dup->inserted == 0);
+    CHECK(dup->seen == 6);
+    auto merged = store->merge_history();
+    REQUIRE(merged);
+    CHECK(*merged == 20);
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "50");
+    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+    CHECK(scalar(path, kIndexes) == "2");
+  }
+
+  TEST_CASE("rows a killed run staged are merged by the next read-write open and reported before") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      REQUIRE(store->insert_history("Invoice__History", rows(1, 5)));
+      auto mode = store->begin_history_load();
+      REQUIRE(mode);
+      REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(6, 8)}));
+    }  // no merge: as if killed
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "5");
+    {
+      auto reader = Store::open({path, false, true});
+      REQUIRE(reader);
+      REQUIRE(reader->warnings().size() == 1);
+      CHECK(reader->warnings()[0].find("8 history rows") != std::string::npos);
+    }
+    auto store = Store::open({path});
+    REQUIRE(store);
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "13");
+    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+  }
+
+  TEST_CASE("a first load killed before its indexes were built gets them on the next open") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      auto mode = store->begin_history_load();
+      REQUIRE(mode);
+      REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(1, 9)}));
+    }
+    CHECK(scalar(path, kIndexes) == "0");
+    REQUIRE(Store::open({path}));
+    CHECK(scalar(path, kIndexes) == "2");
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "9");
+  }
+}
