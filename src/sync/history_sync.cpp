@@ -57,7 +57,9 @@ class SyncRun {
   Status fetch_slice(api::RestClient& client, const SliceRef& ref);
   Status write_pages();
   Status finish_object(ObjectRun& run);
-  void fail(Error e);
+  // Records the first error and stops the fetchers; pages already fetched are still written
+  // unless `drop_queue` (the writer itself failed).
+  void fail(Error e, bool drop_queue);
 
   std::shared_ptr<auth::TokenProvider> tokens_;
   Store& store_;
@@ -75,11 +77,11 @@ class SyncRun {
   std::int64_t slices_done_ = 0;
 };
 
-void SyncRun::fail(Error e) {
+void SyncRun::fail(Error e, bool drop_queue) {
   std::lock_guard lock(error_mu_);
   if (!error_) error_ = std::move(e);
   cancel_ = true;
-  queue_.close();
+  if (drop_queue) queue_.close();
 }
 
 Status SyncRun::resolve_selection(api::RestClient& client) {
@@ -199,7 +201,7 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
 void SyncRun::fetch_worker() {
   auto client = api::RestClient::make(tokens_, options_.rest);
   if (!client) {
-    fail(client.error());
+    fail(client.error(), false);
     queue_.producer_done();
     return;
   }
@@ -208,7 +210,7 @@ void SyncRun::fetch_worker() {
     if (i >= work_.size()) break;
     if (auto s = fetch_slice(*client, work_[i]); !s) {
       const ObjectRun& run = objects_[work_[i].object];
-      fail(with_context(s.error(), "sync " + run.object.history_object));
+      fail(with_context(s.error(), "sync " + run.object.history_object), false);
       break;
     }
   }
@@ -275,7 +277,7 @@ Result<SyncSummary> SyncRun::run() {
   for (std::size_t i = 0; i < n_threads; ++i) queue_.add_producer();
   for (std::size_t i = 0; i < n_threads; ++i) threads.emplace_back([this] { fetch_worker(); });
   Status written = write_pages();
-  if (!written) fail(written.error());
+  if (!written) fail(written.error(), true);
   for (std::thread& t : threads) t.join();
   SyncSummary summary;
   summary.org_id = org_id_;
