@@ -241,8 +241,11 @@ Status prepare(Run& run) {
     run.by_record[it.record_id].push_back(i);
     ItemResult r{it.sobject, it.record_id, it.api_field, ItemOutcome::kPending, "", false};
     const JournalItemState* js = state->find(it.record_id, it.api_field);
-    run.had_intent.push_back(js && js->intent);
-    if (js && js->outcome) {
+    // Only a write whose outcome was never journaled may have landed unseen.
+    run.had_intent.push_back(js && js->open_intent);
+    // A failed item is tried again (after the batch's re-read): the org wrote nothing for it.
+    // Applied, already restored and drifted items stay settled.
+    if (js && js->outcome && *js->outcome != ItemOutcome::kFailed) {
       r.outcome = *js->outcome;
       r.detail = js->detail;
       r.from_journal = true;

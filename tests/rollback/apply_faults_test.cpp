@@ -306,6 +306,53 @@ TEST_CASE("a validation failure on some records fails those items only and is re
   }
   CHECK(s.writes().size() == s.ready() - 2);
   check_written_at_most_once(s);
+  // A rerun tries the failed items again (after a re-read); the rule still refuses them.
+  auto again = s.apply();
+  REQUIRE(again);
+  CHECK(again->failed == 2);
+  CHECK(again->from_journal == s.ready() - 2);
+  CHECK(s.writes().size() == s.ready() - 2);
+  check_written_at_most_once(s);
+}
+
+TEST_CASE("an item that failed on a locked row is applied once by the next apply") {
+  Setup s;
+  auto invoices = s.records_of("Invoice__c");
+  REQUIRE(invoices.size() > 10);
+  const std::string locked = invoices[5];
+  emu::FaultOptions faults;
+  faults.lock_records = {locked};
+  s.f.server().set_faults(faults);
+  auto first = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK(first.code == 3);
+  CHECK(first.out.find("UNABLE_TO_LOCK_ROW") != std::string::npos);
+  CHECK(first.out.find("2 failed") != std::string::npos);
+  for (const auto& [k, n] : s.writes()) CHECK(k.first != locked);
+  s.f.server().set_faults(emu::FaultOptions{});
+  auto second = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK_MESSAGE(second.code == 0, second.err);
+  // Every item is applied now; all but the locked record's two were settled by the first run.
+  CHECK_MESSAGE(second.out.find(": " + std::to_string(s.ready()) +
+                                " applied, 0 already restored, 0 drifted, 0 failed, 0 pending (" +
+                                std::to_string(s.ready() - 2) + " settled by earlier runs)") !=
+                    std::string::npos,
+                second.out);
+  CHECK(second.out.find("records written: 1;") != std::string::npos);
+  int locked_writes = 0;
+  for (const auto& [k, n] : s.writes()) {
+    if (k.first == locked) locked_writes += n;
+  }
+  CHECK(locked_writes == 2);  // two fields, each written once
+  check_written_at_most_once(s);
+  CHECK(s.writes().size() == s.ready());
+  auto verify = s.f.cli({"verify", s.plan.plan_id});
+  CHECK_MESSAGE(verify.code == 0, verify.out);
+  CHECK(verify.out.find("ready items: " + std::to_string(s.ready()) + " restored") !=
+        std::string::npos);
+  CHECK(s.f.state() == clean_state());
+  auto third = s.f.cli({"apply", s.plan.plan_id, "--yes"});  // nothing left to do
+  CHECK(third.code == 0);
+  CHECK(s.writes().size() == s.ready());
 }
 
 TEST_CASE("a record deleted between plan and apply is reported and the rest is restored") {
