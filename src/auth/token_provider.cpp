@@ -287,8 +287,8 @@ Result<Token> TokenProvider::refresh(std::string_view rejected_access_token) {
   if (!fresh && fresh.error().code == ErrorCode::kUnauthorized) {
     // The session ran out mid-run and the credential no longer works: only a person can fix it.
     Error e = fresh.error();
-    e.message = fmt::format("the session expired and a new one was refused ({}); re-authenticate "
-                            "({}) before running again",
+    e.message = fmt::format("the session expired and a new one was refused ({}): re-authenticate "
+                            "({})",
                             e.message, source_name());
     return e;
   }

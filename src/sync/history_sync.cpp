@@ -283,9 +283,13 @@ Result<SyncSummary> SyncRun::run() {
   summary.org_id = org_id_;
   for (const ObjectRun& o : objects_) summary.objects.push_back(o.summary);
   if (error_) {
-    return with_context(*error_, fmt::format("sync stopped after saving {} new rows; rerun "
-                                             "'sfrewind sync' to resume",
-                                             summary.new_rows()));
+    std::string saved = fmt::format("sync stopped after saving {} new rows", summary.new_rows());
+    if (error_->code == ErrorCode::kUnauthorized) {  // the message says to re-authenticate first
+      Error e = *error_;
+      e.message = fmt::format("{}: {}, then rerun 'sfrewind sync' to resume", saved, e.message);
+      return e;
+    }
+    return with_context(*error_, saved + "; rerun 'sfrewind sync' to resume");
   }
   auto editors = store_.unknown_editors(org_id_);
   if (!editors) return editors.error();

@@ -212,7 +212,7 @@ TEST_CASE("apply whose session cannot be renewed stops with exit 1 saying to re-
   CHECK(r.code == 1);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(r.err.find("invalid_grant") != std::string::npos);
-  CHECK(r.err.find("re-authenticate") != std::string::npos);
+  CHECK(r.err.find("re-authenticate (client credentials)") != std::string::npos);
   CHECK(r.err.find("saved in the journal") != std::string::npos);
   CHECK(r.err.find("rerun 'sfrewind apply " + s.plan.plan_id + " --yes' to resume") !=
         std::string::npos);

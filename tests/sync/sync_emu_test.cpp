@@ -182,7 +182,7 @@ TEST_SUITE("sync") {
     const std::vector<std::string>& clean = clean_history();
     REQUIRE(clean.size() == 2635);
     emu::FaultOptions deny;
-    deny.token_expire_after = 24;  // past discovery and planning: dies among the history pages
+    deny.token_expire_after = 24;  // past discovery and planning (11 calls): dies among the pages
     deny.refresh_deny = true;      // then the token endpoint answers invalid_grant
     auto server = test::start_acme(deny);
     REQUIRE(server);
@@ -197,7 +197,8 @@ TEST_SUITE("sync") {
     CHECK(std::count(stopped.err.begin(), stopped.err.end(), '\n') == 1);
     CHECK(stopped.err.find("sync stopped after saving") != std::string::npos);
     CHECK(stopped.err.find("invalid_grant") != std::string::npos);
-    CHECK(stopped.err.find("re-authenticate") != std::string::npos);
+    CHECK(stopped.err.find("re-authenticate (refresh token), then rerun 'sfrewind sync' to "
+                           "resume") != std::string::npos);
     for (const char* secret : {"acme-responder-secret", "acme-responder-refresh-TEST-ONLY", "!AQ"}) {
       CHECK_MESSAGE(stopped.err.find(secret) == std::string::npos, secret);
     }
