@@ -164,6 +164,33 @@ Status expect_end(od::document& doc) {
   return ok();
 }
 
+Status read_page_field(std::string_view key, od::value& v, PageInfo& info, bool& saw_done) {
+  if (key == "totalSize") {
+    auto n = read_int(v);
+    if (!n) return n.error();
+    info.total_size = *n;
+  } else if (key == "done") {
+    auto b = read_bool(v);
+    if (!b) return b.error();
+    info.done = *b;
+    saw_done = true;
+  } else if (key == "nextRecordsUrl") {
+    auto u = read_string(v);
+    if (!u) return u.error();
+    info.next_records_url = std::move(*u);
+  }
+  return ok();
+}
+
+Status check_page_end(od::document& doc, const PageInfo& info, bool saw_done) {
+  if (auto end = expect_end(doc); !end) return end;
+  if (!saw_done) return make_error(ErrorCode::kParse, "query page has no 'done' field");
+  if (!info.done && info.next_records_url.empty()) {
+    return make_error(ErrorCode::kParse, "query page is not done but has no nextRecordsUrl");
+  }
+  return ok();
+}
+
 }  // namespace json
 
 Status JsonParser::Impl::load(std::string_view body, od::document& doc) {
@@ -195,60 +222,15 @@ Result<Record> JsonParser::record(std::string_view body) {
 Result<RecordPage> JsonParser::record_page(std::string_view body) {
   od::document doc;
   if (auto s = impl_->load(body, doc); !s) return s.error();
-  od::object top;
-  if (auto e = doc.get_object().get(top)) return json::parse_error(e, "query page");
   RecordPage page;
-  bool saw_done = false;
-  auto s = json::for_each_field(top, "query page", [&](std::string_view key, od::value& v) -> Status {
-    if (key == "totalSize") {
-      auto n = json::read_int(v);
-      if (!n) return n.error();
-      page.info.total_size = *n;
-    } else if (key == "done") {
-      auto b = json::read_bool(v);
-      if (!b) return b.error();
-      page.info.done = *b;
-      saw_done = true;
-    } else if (key == "nextRecordsUrl") {
-      auto u = json::read_string(v);
-      if (!u) return u.error();
-      page.info.next_records_url = std::move(*u);
-    } else if (key == "records") {
-      od::array records;
-      if (auto e = v.get_array().get(records)) return json::parse_error(e, "records");
-      return json::for_each_element(records, "records", [&](od::value& item) -> Status {
-        od::object o;
-        if (auto e = item.get_object().get(o)) return json::parse_error(e, "record");
-        Record r;
-        if (auto fs = json::flatten(o, "", r, 0); !fs) return fs;
-        page.records.push_back(std::move(r));
-        return ok();
-      });
-    }
+  auto s = json::read_query_page(doc, page.info, [&](od::object& o) -> Status {
+    Record r;
+    if (auto fs = json::flatten(o, "", r, 0); !fs) return fs;
+    page.records.push_back(std::move(r));
     return ok();
   });
   if (!s) return s.error();
-  if (auto end = json::expect_end(doc); !end) return end.error();
-  if (!saw_done) return make_error(ErrorCode::kParse, "query page has no 'done' field");
-  if (!page.info.done && page.info.next_records_url.empty()) {
-    return make_error(ErrorCode::kParse, "query page is not done but has no nextRecordsUrl");
-  }
   return page;
-}
-
-Result<HistoryPage> JsonParser::history_page(std::string_view body, const HistoryObject& object,
-                                             std::string_view org_id) {
-  auto page = record_page(body);
-  if (!page) return page.error();
-  HistoryPage out;
-  out.info = std::move(page->info);
-  out.rows.reserve(page->records.size());
-  for (std::size_t i = 0; i < page->records.size(); ++i) {
-    auto row = history_row_from(page->records[i], object, org_id);
-    if (!row) return with_context(row.error(), fmt::format("{} row {}", object.history_object, i));
-    out.rows.push_back(std::move(*row));
-  }
-  return out;
 }
 
 Result<Record> decode_record(std::string_view json) {

@@ -39,9 +39,4 @@ class JsonParser {
   std::unique_ptr<Impl> impl_;
 };
 
-// Turns a flattened record into a history row of `object`. kParse when Id or CreatedDate is
-// missing or CreatedDate is not a timestamp.
-Result<HistoryRow> history_row_from(const Record& record, const HistoryObject& object,
-                                    std::string_view org_id);
-
 }  // namespace sfrewind::api

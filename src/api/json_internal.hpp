@@ -55,6 +55,11 @@ Status for_each_element(od::array& array, std::string_view what, Fn&& fn) {
   return ok();
 }
 
+// Reads a query page's top level into `info`; on_record(od::object&) -> Status per record.
+// Checks that the page is whole: read to its end, with `done`, and a next URL when not done.
+template <class Fn>
+Status read_query_page(od::document& doc, PageInfo& info, Fn&& on_record);
+
 Result<JsonScalar> read_scalar(od::value& v);
 Result<std::string> read_string(od::value& v);  // null -> ""
 Result<bool> read_bool(od::value& v);           // null -> false
@@ -66,6 +71,28 @@ Result<std::string> read_raw(od::value& v);
 Status flatten(od::object& object, const std::string& prefix, Record& record, int depth);
 // kParse unless the document was read to its end.
 Status expect_end(od::document& doc);
+
+Status read_page_field(std::string_view key, od::value& v, PageInfo& info, bool& saw_done);
+Status check_page_end(od::document& doc, const PageInfo& info, bool saw_done);
+
+template <class Fn>
+Status read_query_page(od::document& doc, PageInfo& info, Fn&& on_record) {
+  od::object top;
+  if (auto e = doc.get_object().get(top)) return parse_error(e, "query page");
+  bool saw_done = false;
+  auto s = for_each_field(top, "query page", [&](std::string_view key, od::value& v) -> Status {
+    if (key != "records") return read_page_field(key, v, info, saw_done);
+    od::array records;
+    if (auto e = v.get_array().get(records)) return parse_error(e, "records");
+    return for_each_element(records, "records", [&](od::value& item) -> Status {
+      od::object o;
+      if (auto e = item.get_object().get(o)) return parse_error(e, "record");
+      return on_record(o);
+    });
+  });
+  if (!s) return s;
+  return check_page_end(doc, info, saw_done);
+}
 
 }  // namespace json
 }  // namespace sfrewind::api

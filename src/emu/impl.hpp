@@ -36,7 +36,7 @@ struct Req {
 struct Resp {
   int status = 200;
   std::string body;
-  std::string content_type = "application/json";
+  std::string content_type = "application/json;charset=UTF-8";  // as Salesforce sends it
   std::vector<std::pair<std::string, std::string>> headers;
   bool no_body = false;
 };

@@ -8,6 +8,7 @@
 
 #include <sfrewind/types.hpp>
 
+#include "emu/gzip.hpp"
 #include "emu/impl.hpp"
 
 namespace sfrewind::emu {
@@ -25,6 +26,17 @@ Req to_req(const httplib::Request& r) {
   for (const auto& [k, v] : r.headers) q.headers[k] = v;
   q.body = r.body;
   return q;
+}
+
+// gzip at the fastest level when asked (Salesforce answers gzip; the content type below keeps
+// httplib from compressing again, with brotli at its slowest setting). A cut point scales along.
+void encode(const httplib::Request& hreq, Resp& r, long* cut) {
+  if (r.no_body || r.body.empty() || !accepts_gzip(hreq.get_header_value("Accept-Encoding"))) return;
+  std::string z = gzip(r.body);
+  if (z.empty()) return;
+  if (*cut >= 0) *cut = static_cast<long>(z.size() * static_cast<std::size_t>(*cut) / r.body.size());
+  r.body = std::move(z);
+  r.headers.emplace_back("Content-Encoding", "gzip");
 }
 
 }  // namespace
@@ -106,6 +118,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options) {
     long cut = -1;
     int delay_ms = 0;
     Resp r = im.handle(to_req(hreq), &cut, &delay_ms);
+    encode(hreq, r, &cut);
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));  // unlocked
     hres.status = r.status;
     for (const auto& [k, v] : r.headers) hres.set_header(k, v);

@@ -8,50 +8,6 @@
 namespace sfrewind {
 namespace {
 
-constexpr std::string_view kInsert =
-    "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
-    "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-    "ON CONFLICT (org_id, history_id) DO NOTHING";
-constexpr std::string_view kUpdateDeleted =
-    "UPDATE history SET is_deleted = ?3, vanished = 0 WHERE org_id = ?1 AND history_id = ?2 "
-    "AND (is_deleted != ?3 OR vanished != 0)";
-
-Status bind_row(store::Statement& st, const HistoryRow& r, const std::string& history_object,
-                const std::string& now) {
-  Status s;
-  if (!(s = st.bind(1, r.org_id)) || !(s = st.bind(2, r.history_id)) ||
-      !(s = st.bind(3, r.sobject)) || !(s = st.bind(4, r.record_id)) ||
-      !(s = st.bind(5, r.field))) {
-    return s;
-  }
-  if (r.data_type.empty() ? !(s = st.bind_null(6)) : !(s = st.bind(6, r.data_type))) return s;
-  if (!(s = st.bind_optional(7, r.old_value)) || !(s = st.bind_optional(8, r.new_value)) ||
-      !(s = st.bind(9, r.changed_by)) || !(s = st.bind(10, r.changed_at.to_iso())) ||
-      !(s = st.bind(11, std::int64_t{r.is_deleted})) || !(s = st.bind(12, history_object)) ||
-      !(s = st.bind(13, now))) {
-    return s;
-  }
-  return ok();
-}
-
-// Inserts one row; returns true when it was new.
-Result<bool> insert_one(Store::Impl& impl, const HistoryRow& r, const std::string& history_object,
-                        const std::string& now) {
-  auto ins = impl.statement(kInsert);
-  if (!ins) return ins.error();
-  if (auto s = bind_row(**ins, r, history_object, now); !s) return s.error();
-  if (auto s = (*ins)->exec(); !s) return s.error();
-  if (sqlite3_changes(impl.db.get()) == 1) return true;
-  auto upd = impl.statement(kUpdateDeleted);
-  if (!upd) return upd.error();
-  (void)(*upd)->bind(1, r.org_id);
-  (void)(*upd)->bind(2, r.history_id);
-  (void)(*upd)->bind(3, std::int64_t{r.is_deleted});
-  if (auto s = (*upd)->exec(); !s) return s.error();
-  return false;
-}
-
 std::string history_select(const HistoryFilter& f, std::vector<std::string>& args) {
   std::string sql =
       "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
@@ -99,22 +55,6 @@ StoredHistoryRow read_row(const store::Statement& st) {
 }
 
 }  // namespace
-
-Result<InsertStats> Store::insert_history(const std::string& history_object,
-                                          std::span<const HistoryRow> rows) {
-  InsertStats stats;
-  if (rows.empty()) return stats;
-  auto tx = store::Transaction::begin(impl_->db);
-  if (!tx) return tx.error();
-  const std::string now = store_now();
-  for (const HistoryRow& r : rows) {
-    auto fresh = insert_one(*impl_, r, history_object, now);
-    if (!fresh) return with_context(fresh.error(), "insert history");
-    ++(*fresh ? stats.inserted : stats.seen);
-  }
-  if (auto s = tx->commit(); !s) return s.error();
-  return stats;
-}
 
 Result<std::vector<StoredHistoryRow>> Store::history(const HistoryFilter& filter) {
   std::vector<std::string> args;

@@ -3,7 +3,16 @@
 
 #include "store/sqlite.hpp"
 
+#include <array>
+
 namespace sfrewind::store {
+
+// A secondary index of `history`: dropped for a first full load and built after it.
+struct HistoryIndex {
+  const char* name;
+  const char* on;  // "table (columns)"
+};
+extern const std::array<HistoryIndex, 2> kHistoryIndexes;
 
 // The schema version this build writes.
 int current_schema_version();

@@ -32,6 +32,13 @@ Status Statement::bind(int index, std::string_view text) {
   return ok();
 }
 
+Status Statement::bind_static(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
+                             SQLITE_STATIC);
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind");
+  return ok();
+}
+
 Status Statement::bind_optional(int index, const std::optional<std::string>& text) {
   return text ? bind(index, std::string_view(*text)) : bind_null(index);
 }

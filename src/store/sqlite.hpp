@@ -30,6 +30,8 @@ class Statement {
   static Result<Statement> prepare(sqlite3* db, std::string_view sql, bool persistent = true);
 
   Status bind(int index, std::string_view text);
+  // Binds without copying. REQUIRES: `text` stays alive and unchanged until the next reset().
+  Status bind_static(int index, std::string_view text);
   Status bind_optional(int index, const std::optional<std::string>& text);
   Status bind(int index, std::int64_t value);
   Status bind_null(int index);

@@ -94,7 +94,25 @@ Result<Store> Store::open(const StoreOptions& options) {
     return not_a_store(options.path, s.error());
   }
   impl->version = store::current_schema_version();
-  return Store(std::move(impl));
+  Store store(std::move(impl));
+  if (auto s = store.settle_history(options.read_only); !s) return not_a_store(options.path, s.error());
+  return store;
+}
+
+// Rows a killed sync staged but never merged: merged now, or (read-only) reported.
+Status Store::settle_history(bool read_only) {
+  if (!read_only) {
+    auto merged = merge_history();
+    return merged ? ok() : Status(merged.error());
+  }
+  auto staged = staged_history_count();
+  if (!staged) return staged.error();
+  if (*staged > 0) {
+    impl_->warnings.push_back(fmt::format(
+        "{} history rows of an interrupted sync are not merged yet; run 'sfrewind sync' to "
+        "finish it", *staged));
+  }
+  return ok();
 }
 
 const std::vector<std::string>& Store::warnings() const { return impl_->warnings; }

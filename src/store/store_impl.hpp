@@ -20,6 +20,10 @@ struct Store::Impl {
 
   // A cached prepared statement for `sql`, reset and ready to bind.
   Result<store::Statement*> statement(std::string_view sql);
+  // Resets every cached statement: schema changes fail while one is still mid-read.
+  void reset_statements() {
+    for (auto& [sql, st] : statements) st.reset();
+  }
   ~Impl() { statements.clear(); }
 };
 

@@ -47,44 +47,23 @@ Status Store::save_sync_slices(const std::string& org_id, const std::string& his
   return tx->commit();
 }
 
-Status Store::mark_slice_done(const std::string& org_id, const std::string& history_object,
-                              const SyncSlice& slice) {
-  auto st = impl_->statement(
-      "UPDATE sync_slices SET done = 1 WHERE org_id = ?1 AND history_object = ?2 AND "
-      "run_id = ?3 AND slice_from = ?4");
-  if (!st) return st.error();
-  (void)(*st)->bind(1, org_id);
-  (void)(*st)->bind(2, history_object);
-  (void)(*st)->bind(3, slice.run_id);
-  (void)(*st)->bind(4, slice.from.to_iso());
-  return (*st)->exec();
-}
-
 Result<SyncState> Store::finish_sync_run(const std::string& org_id,
-                                         const std::string& history_object) {
+                                         const std::string& history_object,
+                                         std::optional<Timestamp> newest, std::int64_t new_rows) {
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
-  auto st = impl_->statement(
-      "SELECT max(changed_at), count(*) FROM history WHERE org_id = ?1 AND history_object = ?2");
-  if (!st) return st.error();
-  (void)(*st)->bind(1, org_id);
-  (void)(*st)->bind(2, history_object);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  SyncState state;
-  if (auto w = (*st)->column_optional(0)) {
-    if (auto t = Timestamp::parse(*w)) state.watermark = *t;
-  }
-  state.rows_total = (*st)->column_int(1);
-  (*st)->reset();
+  auto state = sync_state(org_id, history_object);
+  if (!state) return state.error();
+  if (newest && (!state->watermark || *newest > *state->watermark)) state->watermark = newest;
+  state->rows_total += new_rows;
   auto del = impl_->statement("DELETE FROM sync_slices WHERE org_id = ?1 AND history_object = ?2");
   if (!del) return del.error();
   (void)(*del)->bind(1, org_id);
   (void)(*del)->bind(2, history_object);
   if (auto s = (*del)->exec(); !s) return s.error();
-  if (auto s = save_sync_state(org_id, history_object, state); !s) return s.error();
+  if (auto s = save_sync_state(org_id, history_object, *state); !s) return s.error();
   if (auto s = tx->commit(); !s) return s.error();
-  return state;
+  return *state;
 }
 
 }  // namespace sfrewind

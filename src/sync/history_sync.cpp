@@ -24,6 +24,7 @@ struct ObjectRun {
   std::string condition;
   std::vector<SyncSlice> slices;
   std::size_t pending = 0;
+  std::optional<Timestamp> newest;  // newest CreatedDate among the rows this run wrote or saw
   ObjectSyncSummary summary;
 };
 
@@ -73,6 +74,7 @@ class SyncRun {
   std::optional<Error> error_;
   std::atomic<bool> cancel_{false};
   std::atomic<std::int64_t> api_calls_{0};
+  LoadMode mode_ = LoadMode::kStaged;
   std::int64_t rows_seen_ = 0;
   std::int64_t slices_done_ = 0;
 };
@@ -102,7 +104,7 @@ Status SyncRun::resolve_selection(api::RestClient& client) {
                           fmt::format("field {}.{} is not history-tracked", t.object.sobject, f));
       }
     }
-    objects_.push_back(ObjectRun{t.object, field_condition(fields), {}, 0, {}});
+    objects_.push_back(ObjectRun{t.object, field_condition(fields), {}, 0, {}, {}});
     objects_.back().summary.history_object = t.object.history_object;
   }
   for (const FieldSelection& s : options_.selection) {
@@ -219,7 +221,8 @@ void SyncRun::fetch_worker() {
 }
 
 Status SyncRun::finish_object(ObjectRun& run) {
-  auto state = store_.finish_sync_run(org_id_, run.object.history_object);
+  auto state = store_.finish_sync_run(org_id_, run.object.history_object, run.newest,
+                                      run.summary.new_rows);
   return state ? ok() : Status(state.error());
 }
 
@@ -227,16 +230,17 @@ Status SyncRun::write_pages() {
   while (auto msg = queue_.pop()) {
     const SliceRef& ref = work_[msg->slice];
     ObjectRun& run = objects_[ref.object];
-    auto stats = store_.insert_history(run.object.history_object, msg->rows);
+    HistoryBatch batch{org_id_, run.object.history_object, msg->rows,
+                       msg->slice_done ? &run.slices[ref.slice] : nullptr};
+    auto stats = store_.load_history(mode_, batch);
     if (!stats) return stats.error();
     run.summary.new_rows += stats->inserted;
     run.summary.seen_rows += stats->seen;
     rows_seen_ += static_cast<std::int64_t>(msg->rows.size());
+    for (const HistoryRow& r : msg->rows) {
+      if (!run.newest || r.changed_at > *run.newest) run.newest = r.changed_at;
+    }
     if (msg->slice_done) {
-      if (auto s = store_.mark_slice_done(org_id_, run.object.history_object, run.slices[ref.slice]);
-          !s) {
-        return s;
-      }
       ++slices_done_;
       if (--run.pending == 0) {
         if (auto s = finish_object(run); !s) return s;
@@ -272,6 +276,9 @@ Result<SyncSummary> SyncRun::run() {
       if (auto s = finish_object(objects_[o]); !s) return s.error();
     }
   }
+  auto mode = store_.begin_history_load();
+  if (!mode) return mode.error();
+  mode_ = *mode;
   std::size_t n_threads = std::min<std::size_t>(static_cast<std::size_t>(options_.jobs), work_.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < n_threads; ++i) queue_.add_producer();
@@ -279,6 +286,8 @@ Result<SyncSummary> SyncRun::run() {
   Status written = write_pages();
   if (!written) fail(written.error(), true);
   for (std::thread& t : threads) t.join();
+  // Whatever was fetched, even by a run that failed, reaches `history` (and its indexes).
+  if (auto merged = store_.merge_history(); !merged) return merged.error();
   SyncSummary summary;
   summary.org_id = org_id_;
   for (const ObjectRun& o : objects_) summary.objects.push_back(o.summary);

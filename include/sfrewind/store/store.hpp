@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,20 @@ struct LoginRecord {
 struct InsertStats {
   std::int64_t inserted = 0;  // rows new to the store
   std::int64_t seen = 0;      // rows already stored (deduplicated on org and history id)
+};
+
+// How load_history writes: straight into `history` (a first full load, secondary indexes
+// dropped until merge_history builds them) or into the staging table merge_history folds in.
+enum class LoadMode { kDirect, kStaged };
+
+struct SyncSlice;
+
+// One page of history rows for load_history.
+struct HistoryBatch {
+  std::string_view org_id;
+  std::string_view history_object;
+  std::span<const HistoryRow> rows;
+  const SyncSlice* finished_slice = nullptr;  // marked done in the same transaction
 };
 
 // Which history rows a read returns. Empty members do not filter.
@@ -184,6 +199,15 @@ class Store {
   // (org_id, history_id); a row seen again with another is_deleted is updated.
   Result<InsertStats> insert_history(const std::string& history_object,
                                      std::span<const HistoryRow> rows);
+  // Sync's write path. begin_history_load merges leftovers of a killed run and picks the mode:
+  // kDirect when `history` is empty. load_history writes one page (and its slice mark) in one
+  // transaction, so every page is durable; merge_history folds staged rows into `history` in
+  // record order and builds missing indexes, in one transaction; it returns the rows merged.
+  // Store::open (read-write) merges leftovers too.
+  Result<LoadMode> begin_history_load();
+  Result<InsertStats> load_history(LoadMode mode, const HistoryBatch& batch);
+  Result<std::int64_t> merge_history();
+  Result<std::int64_t> staged_history_count();
   Result<std::vector<StoredHistoryRow>> history(const HistoryFilter& filter);
   Result<std::int64_t> history_count(const std::string& org_id);
   // Marks stored rows of `history_object` in [from, to) that are not in `present_ids` as vanished.
@@ -201,11 +225,10 @@ class Store {
                                              const std::string& history_object);
   Status save_sync_slices(const std::string& org_id, const std::string& history_object,
                           std::span<const SyncSlice> slices);
-  Status mark_slice_done(const std::string& org_id, const std::string& history_object,
-                         const SyncSlice& slice);
-  // Closes the run: drops its slices and sets the watermark to the newest stored CreatedDate
-  // and rows_total to the stored count, in one transaction.
-  Result<SyncState> finish_sync_run(const std::string& org_id, const std::string& history_object);
+  // Closes the run: drops its slices, moves the watermark up to `newest` (the newest CreatedDate
+  // the run stored or saw) and adds `new_rows` to rows_total, in one transaction.
+  Result<SyncState> finish_sync_run(const std::string& org_id, const std::string& history_object,
+                                    std::optional<Timestamp> newest, std::int64_t new_rows);
 
   // Snapshots: begin one, add values in batches, read the latest value per (record, field).
   Result<std::int64_t> begin_snapshot(const std::string& org_id, const std::string& objects,
@@ -248,6 +271,7 @@ class Store {
   Impl& impl() { return *impl_; }
 
  private:
+  Status settle_history(bool read_only);
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,279 @@
+// Store: writing history rows. A first full load goes straight into `history` with its secondary
+// indexes dropped and built once at the end; later loads go to `history_stage` (append-only,
+// one commit per page) and are merged into `history` in record order by merge_history().
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <sfrewind/store/store.hpp>
+
+#include "store/schema.hpp"
+#include "store/store_impl.hpp"
+
+namespace sfrewind {
+namespace {
+
+constexpr std::string_view kColumns =
+    "org_id, history_id, sobject, record_id, field, data_type, old_value, new_value, changed_by, "
+    "changed_at, is_deleted, history_object, first_seen";
+constexpr std::string_view kInsert =
+    "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
+    "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (org_id, history_id) DO NOTHING";
+constexpr std::string_view kStage =
+    "INSERT OR IGNORE INTO history_stage (org_id, history_id, sobject, record_id, field, "
+    "data_type, old_value, new_value, changed_by, changed_at, is_deleted, history_object, "
+    "first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+constexpr std::string_view kUpdateDeleted =
+    "UPDATE history SET is_deleted = ?3, vanished = 0 WHERE org_id = ?1 AND history_id = ?2 "
+    "AND (is_deleted != ?3 OR vanished != 0)";
+// Stored rows in a page's id range; ids grow with time, so this is one short index scan.
+constexpr std::string_view kStoredRange =
+    "SELECT history_id, is_deleted, vanished FROM history WHERE org_id = ?1 AND "
+    "history_id >= ?2 AND history_id <= ?3 LIMIT ?4";
+constexpr std::string_view kStoredOne =
+    "SELECT history_id, is_deleted, vanished FROM history WHERE org_id = ?1 AND history_id = ?2";
+
+// Binds one row without copying; `at` is the row's changed_at text. Everything bound must live
+// until the statement has run.
+Status bind_row(store::Statement& st, const HistoryRow& r, std::string_view history_object,
+                std::string_view now, const std::string& at) {
+  Status s;
+  if (!(s = st.bind_static(1, r.org_id)) || !(s = st.bind_static(2, r.history_id)) ||
+      !(s = st.bind_static(3, r.sobject)) || !(s = st.bind_static(4, r.record_id)) ||
+      !(s = st.bind_static(5, r.field))) {
+    return s;
+  }
+  if (r.data_type.empty() ? !(s = st.bind_null(6)) : !(s = st.bind_static(6, r.data_type))) return s;
+  if (r.old_value ? !(s = st.bind_static(7, *r.old_value)) : !(s = st.bind_null(7))) return s;
+  if (r.new_value ? !(s = st.bind_static(8, *r.new_value)) : !(s = st.bind_null(8))) return s;
+  if (!(s = st.bind_static(9, r.changed_by)) || !(s = st.bind_static(10, at)) ||
+      !(s = st.bind(11, std::int64_t{r.is_deleted})) || !(s = st.bind_static(12, history_object)) ||
+      !(s = st.bind_static(13, now))) {
+    return s;
+  }
+  return ok();
+}
+
+// Runs a prepared insert (that may be ignored) for one row; true when a row was written.
+Result<bool> write_row(store::Statement& st, sqlite3* db, const HistoryRow& r,
+                       std::string_view history_object, std::string_view now) {
+  const std::string at = r.changed_at.to_iso();
+  st.reset();
+  if (auto s = bind_row(st, r, history_object, now, at); !s) return s.error();
+  if (auto s = st.exec(); !s) return s.error();
+  return sqlite3_changes(db) == 1;
+}
+
+// A row stored again with another is_deleted (recycle bin) or after it vanished: updated.
+Status refresh_deleted(Store::Impl& impl, const HistoryRow& r) {
+  auto upd = impl.statement(kUpdateDeleted);
+  if (!upd) return upd.error();
+  (void)(*upd)->bind(1, r.org_id);
+  (void)(*upd)->bind(2, r.history_id);
+  (void)(*upd)->bind(3, std::int64_t{r.is_deleted});
+  return (*upd)->exec();
+}
+
+// Inserts into `history`; a row already there only gets its is_deleted refreshed.
+Status insert_direct(Store::Impl& impl, std::string_view history_object,
+                     std::span<const HistoryRow> rows, InsertStats& stats) {
+  const std::string now = store_now();
+  auto ins = impl.statement(kInsert);
+  if (!ins) return ins.error();
+  for (const HistoryRow& r : rows) {
+    auto fresh = write_row(**ins, impl.db.get(), r, history_object, now);
+    if (!fresh) return with_context(fresh.error(), "insert history");
+    if (*fresh) {
+      ++stats.inserted;
+    } else if (auto s = refresh_deleted(impl, r); !s) {
+      return s;
+    } else {
+      ++stats.seen;
+    }
+  }
+  return ok();
+}
+
+struct StoredFlags {
+  bool is_deleted = false;
+  bool vanished = false;
+};
+using StoredMap = std::vector<std::pair<std::string, StoredFlags>>;  // sorted by id
+
+Status collect(store::Statement& st, StoredMap& out) {
+  while (true) {
+    auto row = st.step();
+    if (!row) return row.error();
+    if (!*row) return ok();
+    out.emplace_back(st.column_text(0), StoredFlags{st.column_int(1) != 0, st.column_int(2) != 0});
+  }
+}
+
+// The rows of `rows` already in `history`: one range scan, or point lookups when the page's ids
+// are spread over much more than the page.
+Result<StoredMap> stored_rows(Store::Impl& impl, std::span<const HistoryRow> rows) {
+  auto [lo, hi] = std::minmax_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.history_id < b.history_id;
+  });
+  const std::int64_t cap = static_cast<std::int64_t>(rows.size()) * 4 + 64;
+  StoredMap out;
+  auto range = impl.statement(kStoredRange);
+  if (!range) return range.error();
+  (void)(*range)->bind(1, rows.front().org_id);
+  (void)(*range)->bind(2, lo->history_id);
+  (void)(*range)->bind(3, hi->history_id);
+  (void)(*range)->bind(4, cap);
+  if (auto s = collect(**range, out); !s) return s.error();
+  if (static_cast<std::int64_t>(out.size()) >= cap) {
+    out.clear();
+    for (const HistoryRow& r : rows) {
+      auto one = impl.statement(kStoredOne);
+      if (!one) return one.error();
+      (void)(*one)->bind(1, r.org_id);
+      (void)(*one)->bind(2, r.history_id);
+      if (auto s = collect(**one, out); !s) return s.error();
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  return out;
+}
+
+// Stages rows not yet in `history`; stored rows are counted as seen (and refreshed if needed).
+Status insert_staged(Store::Impl& impl, std::string_view history_object,
+                     std::span<const HistoryRow> rows, InsertStats& stats) {
+  auto stored = stored_rows(impl, rows);
+  if (!stored) return stored.error();
+  const std::string now = store_now();
+  auto stage = impl.statement(kStage);
+  if (!stage) return stage.error();
+  for (const HistoryRow& r : rows) {
+    auto it = std::lower_bound(stored->begin(), stored->end(), r.history_id,
+                               [](const auto& e, const std::string& id) { return e.first < id; });
+    if (it != stored->end() && it->first == r.history_id) {
+      ++stats.seen;
+      if (it->second.is_deleted != r.is_deleted || it->second.vanished) {
+        if (auto s = refresh_deleted(impl, r); !s) return s;
+      }
+      continue;
+    }
+    auto fresh = write_row(**stage, impl.db.get(), r, history_object, now);
+    if (!fresh) return with_context(fresh.error(), "stage history");
+    ++(*fresh ? stats.inserted : stats.seen);
+  }
+  return ok();
+}
+
+Status mark_done(Store::Impl& impl, const HistoryBatch& batch) {
+  auto st = impl.statement(
+      "UPDATE sync_slices SET done = 1 WHERE org_id = ?1 AND history_object = ?2 AND "
+      "run_id = ?3 AND slice_from = ?4");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, batch.org_id);
+  (void)(*st)->bind(2, batch.history_object);
+  (void)(*st)->bind(3, batch.finished_slice->run_id);
+  (void)(*st)->bind(4, batch.finished_slice->from.to_iso());
+  return (*st)->exec();
+}
+
+Result<std::int64_t> count(store::Db& db, std::string_view sql) {
+  auto st = store::Statement::prepare(db.get(), sql, false);
+  if (!st) return st.error();
+  auto row = st->step();
+  if (!row) return row.error();
+  return *row ? st->column_int(0) : 0;
+}
+
+Status drop_indexes(store::Db& db) {
+  for (const auto& ix : store::kHistoryIndexes) {
+    if (auto s = db.exec(fmt::format("DROP INDEX IF EXISTS {}", ix.name)); !s) return s;
+  }
+  return ok();
+}
+
+Status build_indexes(store::Db& db) {
+  for (const auto& ix : store::kHistoryIndexes) {
+    if (auto s = db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", ix.name, ix.on)); !s) {
+      return s;
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<InsertStats> Store::insert_history(const std::string& history_object,
+                                          std::span<const HistoryRow> rows) {
+  InsertStats stats;
+  if (rows.empty()) return stats;
+  auto tx = store::Transaction::begin(impl_->db);
+  if (!tx) return tx.error();
+  if (auto s = insert_direct(*impl_, history_object, rows, stats); !s) return s.error();
+  if (auto s = tx->commit(); !s) return s.error();
+  return stats;
+}
+
+Result<LoadMode> Store::begin_history_load() {
+  if (auto merged = merge_history(); !merged) return merged.error();
+  auto any = count(impl_->db, "SELECT EXISTS (SELECT 1 FROM history)");
+  if (!any) return any.error();
+  if (*any) return LoadMode::kStaged;
+  impl_->reset_statements();
+  if (auto s = drop_indexes(impl_->db); !s) return s.error();
+  return LoadMode::kDirect;
+}
+
+Result<InsertStats> Store::load_history(LoadMode mode, const HistoryBatch& batch) {
+  InsertStats stats;
+  auto tx = store::Transaction::begin(impl_->db);
+  if (!tx) return tx.error();
+  if (!batch.rows.empty()) {
+    Status s = mode == LoadMode::kDirect
+                   ? insert_direct(*impl_, batch.history_object, batch.rows, stats)
+                   : insert_staged(*impl_, batch.history_object, batch.rows, stats);
+    if (!s) return s.error();
+  }
+  if (batch.finished_slice) {
+    if (auto s = mark_done(*impl_, batch); !s) return s.error();
+  }
+  if (auto s = tx->commit(); !s) return s.error();
+  return stats;
+}
+
+Result<std::int64_t> Store::merge_history() {
+  store::Db& db = impl_->db;
+  auto staged = count(db, "SELECT count(*) FROM history_stage");
+  if (!staged) return staged.error();
+  auto built = count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                         "('history_by_record', 'history_by_user')");
+  if (!built) return built.error();
+  if (*staged == 0 && *built == static_cast<std::int64_t>(store::kHistoryIndexes.size())) return 0;
+  impl_->reset_statements();
+  auto tx = store::Transaction::begin(db);
+  if (!tx) return tx.error();
+  auto stored = count(db, "SELECT count(*) FROM history");
+  if (!stored) return stored.error();
+  // Many rows: load in id order and sort once into fresh indexes. Few: insert in record order,
+  // so the record index is written front to back.
+  bool rebuild = *staged > *stored;
+  if (rebuild) {
+    if (auto s = drop_indexes(db); !s) return s.error();
+  }
+  std::string sql = fmt::format(
+      "INSERT INTO history ({0}) SELECT {0} FROM history_stage WHERE true ORDER BY {1} "
+      "ON CONFLICT (org_id, history_id) DO NOTHING",
+      kColumns, rebuild ? "org_id, history_id" : "record_id, field, changed_at");
+  if (auto s = db.exec(sql); !s) return with_context(s.error(), "merge history");
+  std::int64_t merged = sqlite3_changes(db.get());
+  if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
+  if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
+  if (auto s = tx->commit(); !s) return s.error();
+  return merged;
+}
+
+Result<std::int64_t> Store::staged_history_count() {
+  return count(impl_->db, "SELECT count(*) FROM history_stage");
+}
+
+}  // namespace sfrewind
