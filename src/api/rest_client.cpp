@@ -1,6 +1,10 @@
 // RestClient: authenticated calls with one refresh on 401, error mapping and typed endpoints.
 #include <sfrewind/api/rest_client.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include <sfrewind/api/soql.hpp>
@@ -19,6 +23,12 @@ struct RestClient::Impl {
                                    const std::string& url, std::string_view body,
                                    const http::Headers& extra);
   Error map_error(const http::Response& r);
+
+  // Runs fetch() (a GET) and decode(body) until the body decodes. A 2xx answer whose body is
+  // not valid JSON (a proxy's page, a broken document) is fetched again like a 5xx would be,
+  // up to the retry policy's attempts: a GET changes nothing, so asking again is safe.
+  template <class Fetch, class Decode>
+  auto fetch_decoded(Fetch&& fetch, Decode&& decode) -> decltype(decode(std::string_view()));
 };
 
 namespace {
@@ -74,6 +84,27 @@ Error RestClient::Impl::map_error(const http::Response& r) {
   if (!e.api_code.empty()) e.message += ": " + e.api_code;
   if (!detail.empty()) e.message += ": " + detail;
   return e;
+}
+
+template <class Fetch, class Decode>
+auto RestClient::Impl::fetch_decoded(Fetch&& fetch, Decode&& decode)
+    -> decltype(decode(std::string_view())) {
+  const int attempts = std::max(options.http.retry.max_attempts, 1);
+  for (int attempt = 1;; ++attempt) {
+    Result<http::Response> r = fetch();
+    if (!r) return r.error();
+    auto decoded = decode(std::string_view(r->body));
+    if (decoded || decoded.error().code != ErrorCode::kParse || attempt >= attempts) {
+      return decoded;
+    }
+    if (options.http.trace) {
+      options.http.trace(http::TraceEvent{
+          http::TraceEvent::Kind::kRetry,
+          fmt::format("retry {}/{} after an undecodable answer ({})", attempt + 1, attempts,
+                      decoded.error().message)});
+    }
+    std::this_thread::sleep_for(options.http.retry.base_delay);
+  }
 }
 
 RestClient::RestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -134,20 +165,18 @@ QueryPager RestClient::resume(std::string next_records_url) {
   return p;
 }
 
-Result<std::string> QueryPager::fetch_body() {
+Result<http::Response> QueryPager::fetch() {
   if (finished_) return make_error(ErrorCode::kInternal, "query pager has no more pages");
   const std::string& url = started_ ? next_url_ : first_url_;
   http::Headers extra;
   if (batch_size_ > 0) extra.set("Sforce-Query-Options", fmt::format("batchSize={}", batch_size_));
-  auto r = client_->call(http::Method::kGet, url, {}, extra);
-  if (!r) return r.error();
-  return std::move(r->body);
+  return client_->call(http::Method::kGet, url, {}, extra);
 }
 
 Result<RecordPage> QueryPager::next_records() {
-  auto body = fetch_body();
-  if (!body) return body.error();
-  auto page = client_->impl_->parser.record_page(*body);
+  RestClient::Impl& c = *client_->impl_;
+  auto page = c.fetch_decoded([this] { return fetch(); },
+                              [&c](std::string_view body) { return c.parser.record_page(body); });
   if (!page) return page.error();
   started_ = true;
   finished_ = page->info.done;
@@ -156,9 +185,10 @@ Result<RecordPage> QueryPager::next_records() {
 }
 
 Result<HistoryPage> QueryPager::next_history(const HistoryObject& object, std::string_view org_id) {
-  auto body = fetch_body();
-  if (!body) return body.error();
-  auto page = client_->impl_->parser.history_page(*body, object, org_id);
+  RestClient::Impl& c = *client_->impl_;
+  auto page = c.fetch_decoded([this] { return fetch(); }, [&](std::string_view body) {
+    return c.parser.history_page(body, object, org_id);
+  });
   if (!page) return page.error();
   started_ = true;
   finished_ = page->info.done;
@@ -168,21 +198,21 @@ Result<HistoryPage> QueryPager::next_history(const HistoryObject& object, std::s
 
 Result<SObjectDescribe> RestClient::describe(std::string_view sobject) {
   if (auto s = validate_identifier(sobject); !s) return s.error();
-  auto r = call(http::Method::kGet, fmt::format("{}/sobjects/{}/describe", data_path(), sobject));
-  if (!r) return r.error();
-  return impl_->parser.describe(r->body);
+  std::string path = fmt::format("{}/sobjects/{}/describe", data_path(), sobject);
+  return impl_->fetch_decoded([&] { return call(http::Method::kGet, path); },
+                              [this](std::string_view body) { return impl_->parser.describe(body); });
 }
 
 Result<std::vector<GlobalSObject>> RestClient::describe_global() {
-  auto r = call(http::Method::kGet, data_path() + "/sobjects");
-  if (!r) return r.error();
-  return impl_->parser.describe_global(r->body);
+  return impl_->fetch_decoded(
+      [this] { return call(http::Method::kGet, data_path() + "/sobjects"); },
+      [this](std::string_view body) { return impl_->parser.describe_global(body); });
 }
 
 Result<Limits> RestClient::limits() {
-  auto r = call(http::Method::kGet, data_path() + "/limits");
-  if (!r) return r.error();
-  return impl_->parser.limits(r->body);
+  return impl_->fetch_decoded(
+      [this] { return call(http::Method::kGet, data_path() + "/limits"); },
+      [this](std::string_view body) { return impl_->parser.limits(body); });
 }
 
 Result<Record> RestClient::get_record(std::string_view sobject, std::string_view id,
@@ -195,9 +225,8 @@ Result<Record> RestClient::get_record(std::string_view sobject, std::string_view
     if (auto s = validate_identifier(fields[i]); !s) return s.error();
     path += (i == 0 ? "?fields=" : ",") + fields[i];
   }
-  auto r = call(http::Method::kGet, path);
-  if (!r) return r.error();
-  return impl_->parser.record(r->body);
+  return impl_->fetch_decoded([&] { return call(http::Method::kGet, path); },
+                              [this](std::string_view body) { return impl_->parser.record(body); });
 }
 
 Result<std::vector<RecordOutcome>> RestClient::update_records(

@@ -56,6 +56,13 @@ void ids_from_identity(const std::string& id_url, Token& token) {
 Result<Token> token_from_response(const http::Response& r, const std::string& endpoint,
                                   const std::vector<std::string>& secrets) {
   auto body = api::decode_record(r.body);
+  if (r.status >= 500) {  // still down after the HTTP layer's retries: not a refusal
+    Error e = make_error(ErrorCode::kHttp, fmt::format("login failed: {} answered HTTP {}; try "
+                                                       "again later",
+                                                       endpoint, r.status));
+    e.http_status = r.status;
+    return e;
+  }
   if (r.status != 200 || !body || !body->find("access_token")) {
     std::string why = fmt::format("HTTP {}", r.status);
     if (body && body->find("error")) {
@@ -276,7 +283,16 @@ Result<Token> TokenProvider::refresh(std::string_view rejected_access_token) {
                       "the access token was rejected (expired or revoked); get a new one");
   }
   current_.reset();
-  return login_locked();
+  auto fresh = login_locked();
+  if (!fresh && fresh.error().code == ErrorCode::kUnauthorized) {
+    // The session ran out mid-run and the credential no longer works: only a person can fix it.
+    Error e = fresh.error();
+    e.message = fmt::format("the session expired and a new one was refused ({}): re-authenticate "
+                            "({})",
+                            e.message, source_name());
+    return e;
+  }
+  return fresh;
 }
 
 }  // namespace sfrewind::auth

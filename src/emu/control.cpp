@@ -25,8 +25,7 @@ Resp Server::Impl::control(const Req& req) {
   }
   if (req.path == "/__emu/reset-faults") {
     faults = FaultOptions();
-    fault_calls = 0;
-    burst_left = 0;
+    reset_fault_state();
     return json_resp(200, "{}");
   }
   if (req.path == "/__emu/faults" && req.method == "POST") {
@@ -45,7 +44,7 @@ Resp Server::Impl::control(const Req& req) {
     }
     if (auto st = parse_faults(spec, &f); !st) return error_resp(400, "INVALID_FIELD", st.error().message);
     faults = f;
-    fault_calls = 0;
+    reset_fault_state();
     return json_resp(200, "{}");
   }
   if (req.path == "/__emu/generate-edits" && req.method == "POST") {

@@ -59,6 +59,10 @@ Resp json_resp(int status, std::string body);
 std::map<std::string, std::string> parse_form(std::string_view body);
 std::string url_decode(std::string_view s);
 std::int64_t now_ms();
+// True for about one call in `every` (0 = never), the same calls for the same seed and salt.
+bool fault_hits(std::uint64_t seed, std::uint64_t salt, std::uint64_t n, int every);
+// Replaces a response's body by a complete one that is not valid JSON (call `n` picks how).
+void malform(Resp& r, std::uint64_t n);
 
 struct Server::Impl {
   ServerOptions opts;
@@ -70,6 +74,8 @@ struct Server::Impl {
   FaultOptions faults;
   std::uint64_t fault_calls = 0;
   int burst_left = 0;
+  int token_grants = 0;    // grants by the token endpoint since the faults were set
+  FaultStats stats;
   std::mt19937_64 rng;
   std::unique_ptr<httplib::Server> http;
   std::thread thread;
@@ -80,7 +86,10 @@ struct Server::Impl {
 
   // Entry: everything after the HTTP layer. Returns the response and, for faults, how many
   // body bytes to send before closing (-1 = all).
-  Resp handle(const Req& req, long* cut);
+  // `delay_ms` is how long to hold the answer back (a latency spike) before sending it.
+  Resp handle(const Req& req, long* cut, int* delay_ms);
+  Resp token_endpoint(const Req& req, long* cut);
+  void reset_fault_state();
   Resp control(const Req& req);
   Resp data(const Req& req, const Session& s, const std::string& version, const std::string& rest);
   Resp oauth_token(const Req& req);

@@ -15,8 +15,9 @@ void on_signal(int) { g_stop = 1; }
 int usage() {
   std::cerr << "usage: sfrewind-emu (--org FILE | --generate records=N,edits=M,users=K,seed=S) [--port N]\n"
                "       [--token TOKEN=USERNAME]... [--token-ttl SECONDS] [--seed N] [--latency-ms N]\n"
-               "       [--faults key=value,...]  (latency_ms, burst_503_every, burst_503_length,\n"
-               "        reset_every, truncate_every, token_expire_after, limit_after,\n"
+               "       [--faults key=value,...]  (latency_ms, spike_every, spike_ms, burst_503_every,\n"
+               "        burst_503_length, reset_every, truncate_every, malformed_every,\n"
+               "        token_expire_after, refresh_fail, refresh_deny=1, limit_after,\n"
                "        lock_records=ID;ID, expire_locators=1, seed)\n";
   return 2;
 }

@@ -1,4 +1,4 @@
-// Server: lifecycle, the httplib bridge, faults, authentication and routing of /services/data.
+// Server: lifecycle, the httplib bridge, authentication and routing of /services/data.
 #include "emu/server.hpp"
 
 #include <chrono>
@@ -13,17 +13,6 @@
 
 namespace sfrewind::emu {
 namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-bool hits(std::uint64_t seed, std::uint64_t salt, std::uint64_t n, int every) {
-  return every > 0 && mix(seed ^ (salt << 56) ^ n) % static_cast<std::uint64_t>(every) == 0;
-}
 
 Req to_req(const httplib::Request& r) {
   Req q;
@@ -108,37 +97,6 @@ Resp error_resp(const Error& e) {
                     e.message);
 }
 
-Status parse_faults(std::string_view spec, FaultOptions* f) {
-  std::string s(spec);
-  for (char& c : s) {
-    if (c == ',') c = '&';
-  }
-  for (const auto& [k, v] : parse_form(s)) {
-    int n = std::atoi(v.c_str());
-    if (k == "latency_ms") f->latency_ms = n;
-    else if (k == "burst_503_every") f->burst_503_every = n;
-    else if (k == "burst_503_length") f->burst_503_length = n;
-    else if (k == "reset_every") f->reset_every = n;
-    else if (k == "truncate_every") f->truncate_every = n;
-    else if (k == "token_expire_after") f->token_expire_after = n;
-    else if (k == "limit_after") f->limit_after = n;
-    else if (k == "expire_locators") f->expire_locators = v == "1" || v == "true";
-    else if (k == "seed") f->seed = std::strtoull(v.c_str(), nullptr, 10);
-    else if (k == "lock_records") {
-      std::size_t start = 0;
-      while (start < v.size()) {
-        auto semi = v.find(';', start);
-        if (semi == std::string::npos) semi = v.size();
-        f->lock_records.push_back(v.substr(start, semi - start));
-        start = semi + 1;
-      }
-    } else {
-      return make_error(ErrorCode::kInvalidArgument, "unknown fault option '" + k + "'");
-    }
-  }
-  return ok();
-}
-
 Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options) {
   auto org = !options.generate.empty() ? generate_org(options.generate) : load_org_file(options.org_file);
   if (!org) return org.error();
@@ -158,8 +116,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options) {
   im.http = std::make_unique<httplib::Server>();
   auto handler = [&im](const httplib::Request& hreq, httplib::Response& hres) {
     long cut = -1;
-    Resp r = im.handle(to_req(hreq), &cut);
+    int delay_ms = 0;
+    Resp r = im.handle(to_req(hreq), &cut, &delay_ms);
     encode(hreq, r, &cut);
+    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));  // unlocked
     hres.status = r.status;
     for (const auto& [k, v] : r.headers) hres.set_header(k, v);
     if (cut >= 0) {
@@ -214,8 +174,12 @@ std::vector<WriteLogEntry> Server::write_log() const {
 void Server::set_faults(const FaultOptions& f) {
   std::lock_guard<std::mutex> g(impl_->mu);
   impl_->faults = f;
-  impl_->fault_calls = 0;
-  impl_->burst_left = 0;
+  impl_->reset_fault_state();
+}
+
+FaultStats Server::fault_stats() const {
+  std::lock_guard<std::mutex> g(impl_->mu);
+  return impl_->stats;
 }
 
 void Server::expire_tokens() {
@@ -268,12 +232,12 @@ std::optional<Session> Server::Impl::authenticate(const Req& req, Resp* fail) {
   return Session{t->second.user, token};
 }
 
-Resp Server::Impl::handle(const Req& req, long* cut) {
+Resp Server::Impl::handle(const Req& req, long* cut, int* delay_ms) {
   bool api = req.path.rfind("/services/data/v", 0) == 0;
   if (api && faults.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(faults.latency_ms));
   std::lock_guard<std::mutex> g(mu);
   if (req.path.rfind("/__emu/", 0) == 0) return control(req);
-  if (req.path == "/services/oauth2/token") return oauth_token(req);
+  if (req.path == "/services/oauth2/token") return token_endpoint(req, cut);
   if (req.path == "/services/oauth2/userinfo") return oauth_userinfo(req);
   if (req.path == "/services/oauth2/revoke") return oauth_revoke(req);
   if (req.path.rfind("/id/", 0) == 0) return identity(req, req.path.substr(4));
@@ -297,7 +261,7 @@ Resp Server::Impl::handle(const Req& req, long* cut) {
     org.api_calls = 0;
   }
   Resp r;
-  if (burst_left > 0 || hits(faults.seed, 1, n, faults.burst_503_every)) {
+  if (burst_left > 0 || fault_hits(faults.seed, 1, n, faults.burst_503_every)) {
     burst_left = burst_left > 0 ? burst_left - 1 : std::max(0, faults.burst_503_length - 1);
     r = error_resp(503, "SERVER_UNAVAILABLE", "Server is temporarily unavailable. Please try again.");
   } else if (faults.limit_after > 0 && org.api_calls >= faults.limit_after) {
@@ -311,8 +275,16 @@ Resp Server::Impl::handle(const Req& req, long* cut) {
     r = data(req, *s, version, rest);
   }
   r.headers.emplace_back("Sforce-Limit-Info", limit_info());
-  if (hits(faults.seed, 2, n, faults.reset_every)) *cut = 0;
-  else if (hits(faults.seed, 3, n, faults.truncate_every)) *cut = static_cast<long>(r.body.size() / 2);
+  if (fault_hits(faults.seed, 2, n, faults.reset_every)) *cut = 0;
+  else if (fault_hits(faults.seed, 3, n, faults.truncate_every)) *cut = static_cast<long>(r.body.size() / 2);
+  else if (r.status == 200 && fault_hits(faults.seed, 5, n, faults.malformed_every)) {
+    malform(r, n);
+    ++stats.malformed;
+  }
+  if (fault_hits(faults.seed, 4, n, faults.spike_every)) {
+    *delay_ms = faults.spike_ms;
+    ++stats.spikes;
+  }
   return r;
 }
 

@@ -17,15 +17,29 @@ namespace sfrewind::emu {
 // Faults injected into /services/data calls, deterministic for a given seed. 0 = off.
 struct FaultOptions {
   int latency_ms = 0;              // added to every API call
+  int spike_every = 0;             // about one API call in N answers spike_ms late (processed first)
+  int spike_ms = 0;
   int burst_503_every = 0;         // about one call in N starts a burst of 503s
   int burst_503_length = 1;        // calls per burst
   int reset_every = 0;             // about one call in N: connection closed before the body
   int truncate_every = 0;          // about one call in N: body cut in half, connection closed
+  int malformed_every = 0;         // about one 200 in N: processed, but the (whole) body is not JSON
   int token_expire_after = 0;      // each access token dies after N API calls
   int limit_after = 0;             // REQUEST_LIMIT_EXCEEDED once N API calls were made
+  // The token endpoint after the first grant under these faults (a refresh, a re-login):
+  int refresh_fail = 0;            // the next N calls fail (503 and connection resets in turn)
+  bool refresh_deny = false;       // every call answers 400 invalid_grant
   std::vector<std::string> lock_records;  // writes to these ids fail with UNABLE_TO_LOCK_ROW
   bool expire_locators = false;    // every query/<locator> call answers INVALID_QUERY_LOCATOR
   std::uint64_t seed = 1;
+};
+
+// How often the faults above fired since they were set (tests check a fault was exercised).
+struct FaultStats {
+  int spikes = 0;
+  int malformed = 0;
+  int refresh_failed = 0;
+  int refresh_denied = 0;
 };
 
 struct ServerOptions {
@@ -60,6 +74,7 @@ class Server {
   std::unique_lock<std::mutex> lock();
   std::vector<WriteLogEntry> write_log() const;
   void set_faults(const FaultOptions& f);
+  FaultStats fault_stats() const;
   // Makes every access token and query locator invalid (tests of expiry paths).
   void expire_tokens();
   void expire_locators();

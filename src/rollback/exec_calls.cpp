@@ -60,7 +60,8 @@ Result<Value> post(api::RestClient& client, const std::string& path, const std::
   auto resp = client.call(http::Method::kPost, path, body);
   if (!resp) return resp.error();
   auto v = json::parse(resp->body);
-  if (!v) return bad_body("JSON");
+  // The call may have landed: the caller re-reads, it never resends the write.
+  if (!v) return make_error(ErrorCode::kParse, "the answer to a /composite call is not valid JSON");
   return v;
 }
 
@@ -161,6 +162,11 @@ void row_result(const Value& sub, const Value& out,
 }
 
 }  // namespace
+
+bool transient_failure(const Error& e) {
+  return e.code == ErrorCode::kTransport || e.code == ErrorCode::kTimeout ||
+         e.code == ErrorCode::kParse || e.http_status >= 500;
+}
 
 Status read_live(api::RestClient& client, const HttpCall& call, LiveMap& live,
                  std::int64_t& calls) {

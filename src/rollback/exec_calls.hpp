@@ -25,6 +25,10 @@ struct LiveRecord {
 // Live records by record id.
 using LiveMap = std::unordered_map<std::string, LiveRecord>;
 
+// A failure on the way to or from the org (transport, timeout, an unreadable answer, 5xx after
+// the HTTP retries): a re-read may be asked again; a write call never is, its batch re-reads.
+bool transient_failure(const Error& e);
+
 // Sends one re-read call (/composite of GET collection subrequests) and adds what it found to
 // `live`. Counts the call in `calls`. Errors: call failures, kParse for unexpected bodies, kApi
 // when a subrequest failed.

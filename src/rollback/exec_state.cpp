@@ -44,11 +44,13 @@ void JournalState::add(const JournalRow& row) {
   JournalItemState& s = items_[key(row.entry.record_id, row.entry.field)];
   if (row.entry.kind == kJournalIntent) {
     s.intent = true;
+    s.open_intent = true;
   } else if (row.entry.kind == kJournalOutcome) {
     auto o = parse_item_outcome(row.entry.outcome);
     if (o && *o != ItemOutcome::kPending) {
       s.outcome = *o;
       s.detail = row.entry.detail;
+      s.open_intent = false;
     }
   }
 }

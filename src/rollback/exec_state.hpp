@@ -19,6 +19,7 @@ inline constexpr const char* kJournalOutcome = "outcome";
 // One (record, field) as the journal left it.
 struct JournalItemState {
   bool intent = false;                 // an intent was written
+  bool open_intent = false;            // an intent came after the last outcome (or with none)
   std::optional<ItemOutcome> outcome;  // the last outcome recorded, if any
   std::string detail;
 };

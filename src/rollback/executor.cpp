@@ -201,17 +201,12 @@ Result<bool> run_batch(Run& run, std::size_t b, const Batch& batch) {
   return true;
 }
 
-// A failure on the way to or from the org: the batch may be run again, since its re-read
-// settles whatever an interrupted write call did (the HTTP layer never resends a write).
-bool transient(const Error& e) {
-  return e.code == ErrorCode::kTransport || e.code == ErrorCode::kTimeout ||
-         e.code == ErrorCode::kParse || e.http_status >= 500;
-}
-
 Result<bool> run_batch_retrying(Run& run, std::size_t b, const Batch& batch) {
   for (int attempt = 0;; ++attempt) {
     auto go = run_batch(run, b, batch);
-    if (go || attempt >= kBatchRetries || !transient(go.error())) return go;
+    // The batch's re-read settles whatever an interrupted or unreadable write call did (the HTTP
+    // layer never resends a write), so a transient failure runs the whole batch again.
+    if (go || attempt >= kBatchRetries || !transient_failure(go.error())) return go;
   }
 }
 
@@ -246,8 +241,11 @@ Status prepare(Run& run) {
     run.by_record[it.record_id].push_back(i);
     ItemResult r{it.sobject, it.record_id, it.api_field, ItemOutcome::kPending, "", false};
     const JournalItemState* js = state->find(it.record_id, it.api_field);
-    run.had_intent.push_back(js && js->intent);
-    if (js && js->outcome) {
+    // Only a write whose outcome was never journaled may have landed unseen.
+    run.had_intent.push_back(js && js->open_intent);
+    // A failed item is tried again (after the batch's re-read): the org wrote nothing for it.
+    // Applied, already restored and drifted items stay settled.
+    if (js && js->outcome && *js->outcome != ItemOutcome::kFailed) {
       r.outcome = *js->outcome;
       r.detail = js->detail;
       r.from_journal = true;

@@ -47,6 +47,16 @@ VerifyStatus status_of(const PlanItem& it, const LiveRecord* rec, const JournalS
   return VerifyStatus::kChanged;
 }
 
+// A re-read is only reads: one whose answer was lost or broken is simply asked again.
+Status read_live_retrying(api::RestClient& client, const HttpCall& call, LiveMap& live,
+                          std::int64_t& calls) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    Status s = read_live(client, call, live, calls);
+    if (s || attempt >= kAttempts || !transient_failure(s.error())) return s;
+  }
+}
+
 void tally(VerifySummary& s, VerifyStatus status) {
   switch (status) {
     case VerifyStatus::kRestored: ++s.restored; break;
@@ -80,7 +90,7 @@ Result<VerifySummary> verify_plan(api::RestClient& client, Store& store, const P
   VerifySummary summary;
   LiveMap live;
   for (const auto& call : calls_for(plan)) {
-    if (auto s = read_live(client, call, live, summary.api_calls); !s) {
+    if (auto s = read_live_retrying(client, call, live, summary.api_calls); !s) {
       return with_context(s.error(), "verify");
     }
   }

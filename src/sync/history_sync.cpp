@@ -58,7 +58,9 @@ class SyncRun {
   Status fetch_slice(api::RestClient& client, const SliceRef& ref);
   Status write_pages();
   Status finish_object(ObjectRun& run);
-  void fail(Error e);
+  // Records the first error and stops the fetchers; pages already fetched are still written
+  // unless `drop_queue` (the writer itself failed).
+  void fail(Error e, bool drop_queue);
 
   std::shared_ptr<auth::TokenProvider> tokens_;
   Store& store_;
@@ -77,11 +79,11 @@ class SyncRun {
   std::int64_t slices_done_ = 0;
 };
 
-void SyncRun::fail(Error e) {
+void SyncRun::fail(Error e, bool drop_queue) {
   std::lock_guard lock(error_mu_);
   if (!error_) error_ = std::move(e);
   cancel_ = true;
-  queue_.close();
+  if (drop_queue) queue_.close();
 }
 
 Status SyncRun::resolve_selection(api::RestClient& client) {
@@ -201,7 +203,7 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
 void SyncRun::fetch_worker() {
   auto client = api::RestClient::make(tokens_, options_.rest);
   if (!client) {
-    fail(client.error());
+    fail(client.error(), false);
     queue_.producer_done();
     return;
   }
@@ -210,7 +212,7 @@ void SyncRun::fetch_worker() {
     if (i >= work_.size()) break;
     if (auto s = fetch_slice(*client, work_[i]); !s) {
       const ObjectRun& run = objects_[work_[i].object];
-      fail(with_context(s.error(), "sync " + run.object.history_object));
+      fail(with_context(s.error(), "sync " + run.object.history_object), false);
       break;
     }
   }
@@ -282,7 +284,7 @@ Result<SyncSummary> SyncRun::run() {
   for (std::size_t i = 0; i < n_threads; ++i) queue_.add_producer();
   for (std::size_t i = 0; i < n_threads; ++i) threads.emplace_back([this] { fetch_worker(); });
   Status written = write_pages();
-  if (!written) fail(written.error());
+  if (!written) fail(written.error(), true);
   for (std::thread& t : threads) t.join();
   // Whatever was fetched, even by a run that failed, reaches `history` (and its indexes).
   if (auto merged = store_.merge_history(); !merged) return merged.error();
@@ -290,9 +292,13 @@ Result<SyncSummary> SyncRun::run() {
   summary.org_id = org_id_;
   for (const ObjectRun& o : objects_) summary.objects.push_back(o.summary);
   if (error_) {
-    return with_context(*error_, fmt::format("sync stopped after saving {} new rows; rerun "
-                                             "'sfrewind sync' to resume",
-                                             summary.new_rows()));
+    std::string saved = fmt::format("sync stopped after saving {} new rows", summary.new_rows());
+    if (error_->code == ErrorCode::kUnauthorized) {  // the message says to re-authenticate first
+      Error e = *error_;
+      e.message = fmt::format("{}: {}, then rerun 'sfrewind sync' to resume", saved, e.message);
+      return e;
+    }
+    return with_context(*error_, saved + "; rerun 'sfrewind sync' to resume");
   }
   auto editors = store_.unknown_editors(org_id_);
   if (!editors) return editors.error();

@@ -10,6 +10,7 @@
 
 #include <sfrewind/auth/token_provider.hpp>
 
+#include "support/acme.hpp"
 #include "support/fake_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -265,6 +266,37 @@ exit 1
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::kUnauthorized);
     CHECK(r.error().message.find(kSecret) == std::string::npos);
+  }
+
+  TEST_CASE("a refresh against a token endpoint still down is kHttp and a refused one says re-authenticate") {
+    emu::FaultOptions down;
+    down.refresh_fail = 10;  // more failures than the HTTP retries absorb
+    auto server = test::start_acme(down);
+    REQUIRE(server);
+    http::HttpOptions three = fast();
+    three.retry.max_attempts = 3;  // 503, reset, 503: the last answer is a 503
+    auto tokens = TokenProvider::make(
+        ClientCredentialsConfig{server->base_url(), "acme-responder-app", "acme-responder-secret"},
+        three);
+    REQUIRE(tokens);
+    auto first = (*tokens)->token();
+    REQUIRE(first);
+    auto failed = (*tokens)->refresh(first->access_token);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().code == ErrorCode::kHttp);  // transient: not a refused login
+    CHECK(failed.error().http_status == 503);
+    emu::FaultOptions deny;
+    deny.refresh_deny = true;
+    server->set_faults(deny);
+    auto again = (*tokens)->token();  // the first grant under the new faults
+    REQUIRE(again);
+    auto refused = (*tokens)->refresh(again->access_token);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::kUnauthorized);
+    CHECK(refused.error().message.find("invalid_grant") != std::string::npos);
+    CHECK(refused.error().message.find("re-authenticate (client credentials)") != std::string::npos);
+    CHECK(refused.error().message.find("acme-responder-secret") == std::string::npos);
+    CHECK(refused.error().message.find(again->access_token) == std::string::npos);
   }
 }
 

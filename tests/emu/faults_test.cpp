@@ -1,4 +1,6 @@
 // Fault injection, limits headers, gzip and the loopback control endpoint.
+#include <chrono>
+
 #include <doctest/doctest.h>
 
 #include "emu_fixture.hpp"
@@ -76,6 +78,50 @@ TEST_CASE("a reset fault closes the connection before the body and the next call
   auto again = emu.get("limits");
   REQUIRE(again);
   CHECK(again->status == 200);
+}
+
+TEST_CASE("a malformed answer is a whole 200 body that is not JSON and a spike delays the answer") {
+  test::Emu emu;
+  FaultOptions f;
+  CHECK(parse_faults("malformed_every=1,spike_every=1,spike_ms=30", &f).has_value());
+  emu.server->set_faults(f);
+  for (const char* path : {"limits", "sobjects/Invoice__c/describe", "sobjects"}) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = emu.get(path);
+    auto waited = std::chrono::steady_clock::now() - start;
+    REQUIRE(r);  // complete: httplib read the whole Content-Length
+    CHECK(r->status == 200);
+    CHECK(r->get_header_value("Content-Length") == std::to_string(r->body.size()));
+    CHECK_FALSE(Json::parse(r->body).has_value());
+    CHECK(waited >= std::chrono::milliseconds(30));  // a lower bound: never flaky
+  }
+  emu.server->set_faults(FaultOptions());
+  CHECK(Json::parse(emu.get("limits")->body).has_value());
+}
+
+TEST_CASE("the token endpoint fails or refuses only after the first grant under refresh faults") {
+  test::Emu emu;
+  const std::string form =
+      "grant_type=client_credentials&client_id=acme-responder-app&client_secret=acme-responder-secret";
+  auto grant = [&] { return emu.client->Post("/services/oauth2/token", form, "application/x-www-form-urlencoded"); };
+  FaultOptions f;
+  CHECK(parse_faults("refresh_fail=2", &f).has_value());
+  emu.server->set_faults(f);
+  CHECK(grant()->status == 200);  // the run's first login
+  auto first = grant();
+  REQUIRE(first);
+  CHECK(first->status == 503);
+  auto second = grant();
+  CHECK((!second || second->body.empty()));  // the connection drops
+  CHECK(grant()->status == 200);              // recovered
+  FaultOptions deny;
+  CHECK(parse_faults("refresh_deny=1", &deny).has_value());
+  emu.server->set_faults(deny);
+  CHECK(grant()->status == 200);
+  auto refused = grant();
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(test::parse(refused).str("error") == "invalid_grant");
 }
 
 TEST_CASE("a bad org file or an unknown fixed-token user fails to start") {

@@ -1,5 +1,7 @@
 // Apply's fault matrix against the in-process emulator: every fault alone and mixed, then a clean
 // rerun; no item is ever written twice and the org ends as after a clean apply.
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include <sfrewind/api/rest_client.hpp>
@@ -104,6 +106,15 @@ const OrgState& clean_state() {
   return state;
 }
 
+// The new faults of `f` really fired during the run (a case that never hit them proves nothing).
+void check_fired(const emu::Server& server, const emu::FaultOptions& f) {
+  emu::FaultStats st = server.fault_stats();
+  if (f.spike_every > 0) CHECK(st.spikes > 0);
+  if (f.malformed_every > 0) CHECK(st.malformed > 0);
+  if (f.refresh_fail > 0) CHECK(st.refresh_failed == f.refresh_fail);
+  if (f.refresh_deny) CHECK(st.refresh_denied > 0);
+}
+
 void check_written_at_most_once(Setup& s) {
   for (const auto& [k, n] : s.writes()) CHECK_MESSAGE(n == 1, k.first << "." << k.second << " x" << n);
 }
@@ -124,8 +135,8 @@ TEST_SUITE("faults") {
 
 TEST_CASE("apply under each transient fault alone and mixed completes and writes each item once") {
   struct Case { std::string name; emu::FaultOptions faults; };
-  std::vector<Case> cases(6);
-  cases[0].name = "latency spikes";
+  std::vector<Case> cases(9);
+  cases[0].name = "fixed latency";
   cases[0].faults.latency_ms = 25;
   cases[1].name = "503 bursts";
   cases[1].faults.burst_503_every = 3;
@@ -142,6 +153,18 @@ TEST_CASE("apply under each transient fault alone and mixed completes and writes
   cases[5].faults.reset_every = 7;
   cases[5].faults.truncate_every = 9;
   cases[5].faults.token_expire_after = 3;
+  cases[5].faults.spike_every = 6;
+  cases[5].faults.spike_ms = 20;
+  cases[5].faults.malformed_every = 6;
+  cases[5].faults.refresh_fail = 2;
+  cases[6].name = "latency spikes";
+  cases[6].faults.spike_every = 3;
+  cases[6].faults.spike_ms = 40;
+  cases[7].name = "malformed JSON";  // a complete 200 that does not parse: re-read, never resent
+  cases[7].faults.malformed_every = 4;
+  cases[8].name = "refresh failing";  // 503, reset, 503, reset at the token endpoint, then fine
+  cases[8].faults.token_expire_after = 3;
+  cases[8].faults.refresh_fail = 4;
   for (const Case& c : cases) {
     CAPTURE(c.name);
     Setup s;
@@ -151,8 +174,59 @@ TEST_CASE("apply under each transient fault alone and mixed completes and writes
     CHECK(run->applied == s.ready());
     CHECK_FALSE(run->needs_attention());
     check_written_at_most_once(s);
+    check_fired(s.f.server(), c.faults);
+    if (c.name == "malformed JSON") {
+      // Some write's answer did not parse: the batch's re-read found it landed.
+      std::size_t confirmed = 0;
+      for (const auto& item : run->items) {
+        confirmed += item.detail == "confirmed after an interrupted call" ? 1 : 0;
+      }
+      CHECK(confirmed > 0);
+    }
     check_clean_rerun(s);
   }
+}
+
+TEST_CASE("apply whose answers never parse writes nothing twice and stops saying what was saved") {
+  Setup s;
+  emu::FaultOptions broken;
+  broken.malformed_every = 1;
+  s.f.server().set_faults(broken);
+  auto r = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK(r.code == 1);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("not valid JSON") != std::string::npos);
+  CHECK(r.err.find("saved in the journal") != std::string::npos);
+  CHECK(s.writes().empty());  // every re-read failed, so no write was ever sent
+  check_fired(s.f.server(), broken);
+  check_clean_rerun(s);
+}
+
+TEST_CASE("apply whose session cannot be renewed stops with exit 1 saying to re-authenticate") {
+  Setup s;
+  emu::FaultOptions deny;
+  deny.token_expire_after = 4;  // two batches (re-read and write each), then 401
+  deny.refresh_deny = true;     // and the token endpoint answers invalid_grant
+  s.f.server().set_faults(deny);
+  auto r = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK(r.code == 1);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("invalid_grant") != std::string::npos);
+  CHECK(r.err.find("re-authenticate (client credentials)") != std::string::npos);
+  CHECK(r.err.find("saved in the journal") != std::string::npos);
+  CHECK(r.err.find("rerun 'sfrewind apply " + s.plan.plan_id + " --yes' to resume") !=
+        std::string::npos);
+  CHECK(r.err.find("acme-responder-secret") == std::string::npos);
+  CHECK(r.err.find("!AQ") == std::string::npos);  // no access token
+  std::size_t partial = s.writes().size();
+  CHECK(partial > 0);
+  CHECK(partial < s.ready());
+  check_written_at_most_once(s);
+  check_fired(s.f.server(), deny);
+  s.f.server().set_faults(emu::FaultOptions{});
+  auto again = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK_MESSAGE(again.code == 0, again.err);
+  check_clean_rerun(s);
 }
 
 TEST_CASE("apply stopped by REQUEST_LIMIT_EXCEEDED says what was saved and a rerun completes") {
@@ -232,6 +306,53 @@ TEST_CASE("a validation failure on some records fails those items only and is re
   }
   CHECK(s.writes().size() == s.ready() - 2);
   check_written_at_most_once(s);
+  // A rerun tries the failed items again (after a re-read); the rule still refuses them.
+  auto again = s.apply();
+  REQUIRE(again);
+  CHECK(again->failed == 2);
+  CHECK(again->from_journal == s.ready() - 2);
+  CHECK(s.writes().size() == s.ready() - 2);
+  check_written_at_most_once(s);
+}
+
+TEST_CASE("an item that failed on a locked row is applied once by the next apply") {
+  Setup s;
+  auto invoices = s.records_of("Invoice__c");
+  REQUIRE(invoices.size() > 10);
+  const std::string locked = invoices[5];
+  emu::FaultOptions faults;
+  faults.lock_records = {locked};
+  s.f.server().set_faults(faults);
+  auto first = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK(first.code == 3);
+  CHECK(first.out.find("UNABLE_TO_LOCK_ROW") != std::string::npos);
+  CHECK(first.out.find("2 failed") != std::string::npos);
+  for (const auto& [k, n] : s.writes()) CHECK(k.first != locked);
+  s.f.server().set_faults(emu::FaultOptions{});
+  auto second = s.f.cli({"apply", s.plan.plan_id, "--yes"});
+  CHECK_MESSAGE(second.code == 0, second.err);
+  // Every item is applied now; all but the locked record's two were settled by the first run.
+  CHECK_MESSAGE(second.out.find(": " + std::to_string(s.ready()) +
+                                " applied, 0 already restored, 0 drifted, 0 failed, 0 pending (" +
+                                std::to_string(s.ready() - 2) + " settled by earlier runs)") !=
+                    std::string::npos,
+                second.out);
+  CHECK(second.out.find("records written: 1;") != std::string::npos);
+  int locked_writes = 0;
+  for (const auto& [k, n] : s.writes()) {
+    if (k.first == locked) locked_writes += n;
+  }
+  CHECK(locked_writes == 2);  // two fields, each written once
+  check_written_at_most_once(s);
+  CHECK(s.writes().size() == s.ready());
+  auto verify = s.f.cli({"verify", s.plan.plan_id});
+  CHECK_MESSAGE(verify.code == 0, verify.out);
+  CHECK(verify.out.find("ready items: " + std::to_string(s.ready()) + " restored") !=
+        std::string::npos);
+  CHECK(s.f.state() == clean_state());
+  auto third = s.f.cli({"apply", s.plan.plan_id, "--yes"});  // nothing left to do
+  CHECK(third.code == 0);
+  CHECK(s.writes().size() == s.ready());
 }
 
 TEST_CASE("a record deleted between plan and apply is reported and the rest is restored") {

@@ -1,4 +1,6 @@
 // History sync against the in-process emulator: fills the store, is incremental, survives faults.
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include <sfrewind/auth/token_provider.hpp>
@@ -6,6 +8,7 @@
 #include <sfrewind/sync/history_sync.hpp>
 
 #include "support/acme.hpp"
+#include "support/cli_run.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
@@ -40,6 +43,29 @@ Result<sync::SyncSummary> run_sync(emu::Server& server, Store& store, int jobs =
 }
 
 constexpr const char* kOrg = "00D5g00000ACME1EAP";
+
+// The new faults of `f` really fired during the run (a case that never hit them proves nothing).
+void check_fired(const emu::Server& server, const emu::FaultOptions& f) {
+  emu::FaultStats st = server.fault_stats();
+  if (f.spike_every > 0) CHECK(st.spikes > 0);
+  if (f.malformed_every > 0) CHECK(st.malformed > 0);
+  if (f.refresh_fail > 0) CHECK(st.refresh_failed == f.refresh_fail);
+  if (f.refresh_deny) CHECK(st.refresh_denied > 0);
+}
+
+// The history table of a clean sync of the sample, computed once for every test that compares.
+const std::vector<std::string>& clean_history() {
+  static const std::vector<std::string> rows = [] {
+    TempDir dir;
+    auto server = test::start_acme();
+    REQUIRE(server);
+    auto store = Store::open({dir.file("clean.db")});
+    REQUIRE(store);
+    REQUIRE(run_sync(*server, *store));
+    return test::history_dump(dir.file("clean.db"));
+  }();
+  return rows;
+}
 
 }  // namespace
 
@@ -99,14 +125,8 @@ TEST_SUITE("sync") {
 
   TEST_CASE("sync with faults ends with exactly the rows of a clean sync") {
     TempDir dir;
-    std::vector<std::string> clean;
-    {
-      auto server = test::start_acme();
-      REQUIRE(server);
-      auto store = Store::open({dir.file("clean.db")});
-      REQUIRE(run_sync(*server, *store));
-      clean = test::history_dump(dir.file("clean.db"));
-    }
+    const std::vector<std::string>& clean = clean_history();
+    REQUIRE(clean.size() == 2635);
     struct Case { const char* name; emu::FaultOptions faults; };
     emu::FaultOptions bursts;
     bursts.burst_503_every = 4;
@@ -119,15 +139,29 @@ TEST_SUITE("sync") {
     expiry.token_expire_after = 3;
     emu::FaultOptions locators;
     locators.expire_locators = true;
+    emu::FaultOptions spikes;
+    spikes.spike_every = 4;
+    spikes.spike_ms = 30;
+    emu::FaultOptions malformed;
+    malformed.malformed_every = 4;
+    emu::FaultOptions refresh;
+    refresh.token_expire_after = 3;
+    refresh.refresh_fail = 4;  // 503, reset, 503, reset, then the token endpoint recovers
     emu::FaultOptions mixed;
     mixed.burst_503_every = 9;
     mixed.reset_every = 11;
     mixed.truncate_every = 13;
     mixed.token_expire_after = 7;
     mixed.latency_ms = 2;
+    mixed.spike_every = 10;
+    mixed.spike_ms = 20;
+    mixed.malformed_every = 12;
+    mixed.refresh_fail = 2;
     const Case cases[] = {{"503 bursts", bursts},        {"resets", resets},
                           {"truncated bodies", truncated}, {"token expiry", expiry},
-                          {"expired locators", locators}, {"mixed", mixed}};
+                          {"expired locators", locators}, {"latency spikes", spikes},
+                          {"malformed JSON", malformed},  {"refresh failing", refresh},
+                          {"mixed", mixed}};
     for (const Case& c : cases) {
       CAPTURE(c.name);
       auto server = test::start_acme(c.faults);
@@ -138,7 +172,44 @@ TEST_SUITE("sync") {
       auto summary = run_sync(*server, *store, 3, 200);
       REQUIRE_MESSAGE(summary, (summary ? "" : summary.error().message));
       CHECK(test::history_dump(path) == clean);
+      CHECK(test::sql_one(path, "SELECT count(*) FROM sync_slices") == "0");
+      check_fired(*server, c.faults);
     }
+  }
+
+  TEST_CASE("a sync whose session cannot be renewed keeps its rows and says to re-authenticate") {
+    TempDir dir;
+    const std::vector<std::string>& clean = clean_history();
+    REQUIRE(clean.size() == 2635);
+    emu::FaultOptions deny;
+    deny.token_expire_after = 24;  // past discovery and planning (11 calls): dies among the pages
+    deny.refresh_deny = true;      // then the token endpoint answers invalid_grant
+    auto server = test::start_acme(deny);
+    REQUIRE(server);
+    std::string path = dir.file("s.db");
+    // The refresh-token flow: a 401 makes the CLI ask the token endpoint with the refresh token.
+    std::vector<std::string> args = {"--store", path, "sync", "--jobs", "2", "--batch-size", "200",
+                                     "--refresh-token", "acme-responder-refresh-TEST-ONLY",
+                                     "--client-id", "acme-responder-app", "--client-secret",
+                                     "acme-responder-secret", "--login-url", server->base_url()};
+    auto stopped = test::run_cli(args);
+    CHECK(stopped.code == 1);
+    CHECK(std::count(stopped.err.begin(), stopped.err.end(), '\n') == 1);
+    CHECK(stopped.err.find("sync stopped after saving") != std::string::npos);
+    CHECK(stopped.err.find("invalid_grant") != std::string::npos);
+    CHECK(stopped.err.find("re-authenticate (refresh token), then rerun 'sfrewind sync' to "
+                           "resume") != std::string::npos);
+    for (const char* secret : {"acme-responder-secret", "acme-responder-refresh-TEST-ONLY", "!AQ"}) {
+      CHECK_MESSAGE(stopped.err.find(secret) == std::string::npos, secret);
+    }
+    std::string partial = test::sql_one(path, "SELECT count(*) FROM history");
+    CHECK(std::stoi(partial) > 0);  // the pages fetched before the refusal are stored
+    CHECK(std::stoi(partial) < 2635);
+    check_fired(*server, deny);
+    server->set_faults(emu::FaultOptions{});
+    auto resumed = test::run_cli(args);
+    CHECK_MESSAGE(resumed.code == 0, resumed.err);
+    CHECK(test::history_dump(path) == clean);
   }
 
   TEST_CASE("a sync stopped by the API limit keeps its rows and the next run completes") {

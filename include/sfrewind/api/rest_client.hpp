@@ -35,6 +35,7 @@ class QueryPager {
   const std::string& next_url() const { return next_url_; }
 
   // The next page, decoded generically / as history rows of `object` (org_id fills each row).
+  // A page that does not decode is fetched again (a GET), up to the retry policy's attempts.
   // REQUIRES: has_next(). Errors as RestClient::call, plus kParse.
   Result<RecordPage> next_records();
   Result<HistoryPage> next_history(const HistoryObject& object, std::string_view org_id);
@@ -43,7 +44,7 @@ class QueryPager {
   friend class RestClient;
   QueryPager(RestClient* client, std::string first_url, int batch_size)
       : client_(client), first_url_(std::move(first_url)), batch_size_(batch_size) {}
-  Result<std::string> fetch_body();
+  Result<http::Response> fetch();
 
   RestClient* client_;
   std::string first_url_;
@@ -57,6 +58,8 @@ class QueryPager {
 // it asks the provider for a new token once and retries the call.
 // Non-2xx answers become Errors with http_status and api_code: 401 kUnauthorized,
 // 403 REQUEST_LIMIT_EXCEEDED kRateLimited, other JSON error bodies kApi, the rest kHttp.
+// The typed GETs (query pages, describe, limits, get_record) fetch again when a 2xx body does
+// not decode; call() and the writes never do (a write's answer may be lost, not its effect).
 // Thread-safety: not thread-safe (one per thread; the TokenProvider may be shared).
 // Movable, not copyable.
 class RestClient {

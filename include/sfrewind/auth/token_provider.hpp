@@ -80,7 +80,8 @@ class TokenProvider {
                                                      http::HttpOptions http = {});
 
   // The current token, logging in on first use.
-  // Errors: kUnauthorized (the login was refused, with Salesforce's description),
+  // Errors: kUnauthorized (the login was refused, with Salesforce's description), kHttp (the
+  // token endpoint answered 5xx after the retries),
   // kInvalidArgument (sf not found, unreadable key file), kTransport/kTimeout, kParse.
   Result<Token> token();
 
@@ -91,7 +92,9 @@ class TokenProvider {
 
   // Gets a new token after the API rejected `rejected_access_token` (HTTP 401). When another
   // caller has already replaced that token, returns the replacement without a login.
-  // A static token cannot be refreshed: kUnauthorized.
+  // A static token cannot be refreshed: kUnauthorized. A refused login is kUnauthorized with a
+  // message that says to re-authenticate; a token endpoint still down (5xx) after the HTTP
+  // retries is kHttp with http_status set (transient: a later call may log in).
   Result<Token> refresh(std::string_view rejected_access_token);
 
   // "access token", "sf cli", "client credentials", "jwt bearer" or "refresh token".

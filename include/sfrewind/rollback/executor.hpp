@@ -38,7 +38,7 @@ struct ItemResult {
   std::string field;  // the api field written
   ItemOutcome outcome = ItemOutcome::kPending;
   std::string detail;     // error code and message, live value of a drifted item, ...
-  bool from_journal = false;  // settled by an earlier run: nothing sent this time
+  bool from_journal = false;  // settled by an earlier run (not failed): nothing sent this time
 };
 
 struct ExecuteProgress {
@@ -83,8 +83,10 @@ Status check_runner(api::RestClient& client, const Plan& plan);
 // Runs `plan` batch by batch: re-reads each batch's live values, writes only items still holding
 // attacker_value, journals intents before and per-record outcomes after every write call in
 // `store`. Records refused with UNABLE_TO_LOCK_ROW are sent again up to twice (extra calls
-// beyond the plan's estimate happen only then). A rerun resumes: items with a recorded outcome are never sent again; an intent with
-// no outcome is settled from the live value. Per-record failures are data in the summary.
+// beyond the plan's estimate happen only then). A rerun resumes: items recorded as applied,
+// already restored or drifted are never sent again; items recorded as failed (the org said it
+// wrote nothing) are tried again after the usual re-read; an intent with no outcome after it is
+// settled from the live value. Per-record failures are data in the summary.
 // Errors: check_runner's, kInvalidArgument for an unknown plan in the store, and call or store
 // failures (the journal then shows how far the run got; rerun to resume).
 Result<ExecuteSummary> execute_plan(api::RestClient& client, Store& store, const Plan& plan,
