@@ -22,10 +22,12 @@ def main():
         print(f'{doc["items"]} items: {status}')
         return
     written = doc["records_written"]
-    floor = math.ceil(written / 200) + math.ceil(written / 2000)
+    # /composite carries at most 5 sObject Collections of 200 records: 1000 records a call.
+    writes = math.ceil(written / 1000)
     print(f'{doc["applied"]} applied, {written} records written, {doc["api_calls"]} API calls '
-          f'(tool estimate {doc["api_calls_estimate"]}; floor {floor} = ceil(w/200) collection '
-          f'writes + ceil(w/2000) query pages)')
+          f'(tool estimate {doc["api_calls_estimate"]}; write floor {writes} = ceil(w/1000) '
+          f'/composite calls of 5 collections x 200, plus one compare-before-write re-read each: '
+          f'{2 * writes})')
 
 
 if __name__ == "__main__":

@@ -194,14 +194,15 @@ add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")"
 log "generating the latency org ($(spec_for $lat_rows), --latency-ms 100)"
 start_emu emu-latency "$(spec_for $lat_rows)" --latency-ms 100
 lat_url="$url"
-j1=(); j8=()
+j1=(); j8=(); lat_rss=()
 for i in $(seq 1 "$peer_runs"); do
   log "latency run $i/$peer_runs"
   read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 1)"; j1+=("$w")
-  read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 8)"; j8+=("$w")
+  read -r n w r _ <<<"$(run_sync "$work/lat.db" "$lat_url" 8)"; j8+=("$w"); lat_rss+=("$r")
 done
 add "sync, 100 ms latency, --jobs 1" "$(median "${j1[@]}") s" "$peer_runs run(s), $n rows"
 add "sync, 100 ms latency, --jobs 8" "$(median "${j8[@]}") s" "speed-up $(ratio "$(median "${j1[@]}")" "$(median "${j8[@]}")"), target >= 5x"
+add "sfrewind sync peak RSS at $n rows (flat as rows grow?)" "$(median "${lat_rss[@]}") MB" "--jobs 8, against $(median "${s_rss[@]}") MB at $sync_rows rows"
 
 # --- 6. plan and 7. queries on the synced store -------------------------------------------------
 store="$work/store.db"

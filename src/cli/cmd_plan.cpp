@@ -105,22 +105,24 @@ Result<std::vector<std::string>> resolve_users(Store& store, const std::string& 
 Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_id,
                                           const std::vector<std::string>& users,
                                           const PlanInput& in, std::set<std::string>& deleted) {
-  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to};
+  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}};
   auto own = store.history(mine);
   if (!own) return own.error();
-  std::map<std::string, std::set<std::string>> touched;  // sobject -> record ids
+  std::set<std::string> touched;
   for (const auto& s : *own) {
-    if (selected(in, s.row)) touched[s.row.sobject].insert(s.row.record_id);
+    if (selected(in, s.row)) touched.insert(s.row.record_id);
   }
   std::vector<HistoryRow> rows;
-  for (const auto& [sobject, records] : touched) {
-    auto all = store.history(HistoryFilter{org_id, {}, sobject, "", "", std::nullopt, std::nullopt});
-    if (!all) return all.error();
-    for (auto& s : *all) {
-      if (!records.count(s.row.record_id) || !selected(in, s.row)) continue;
-      if (s.row.is_deleted) deleted.insert(s.row.record_id);
-      rows.push_back(std::move(s.row));
-    }
+  if (touched.empty()) return rows;
+  // Only the touched records' rows, through the record index (not every row of the object).
+  HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt,
+                       std::vector<std::string>(touched.begin(), touched.end())};
+  auto all = store.history(theirs);
+  if (!all) return all.error();
+  for (auto& s : *all) {
+    if (!selected(in, s.row)) continue;
+    if (s.row.is_deleted) deleted.insert(s.row.record_id);
+    rows.push_back(std::move(s.row));
   }
   return rows;
 }

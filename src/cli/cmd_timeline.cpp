@@ -1,4 +1,6 @@
 // `sfrewind timeline`: one record's history, or its values at a time (offline).
+#include <fstream>
+
 #include <sfrewind/report/review.hpp>
 #include <sfrewind/report/review_query.hpp>
 
@@ -10,15 +12,62 @@ namespace sfrewind::cli {
 namespace {
 
 struct TimelineArgs {
-  std::string record;
+  std::vector<std::string> records;
+  std::string records_file;
   std::string field;
   std::string at;
 };
 
-int run_timeline(Context& ctx, const TimelineArgs& args) {
+// Ids from a file, one per line (blank lines and `#` comments skipped).
+Result<std::vector<std::string>> read_ids(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error(ErrorCode::kInvalidArgument, "cannot read --records-file " + path);
+  std::vector<std::string> ids;
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty() && line[0] != '#') ids.push_back(line);
+  }
+  return ids;
+}
+
+int print_many(Context& ctx, const report::ValuesAtResult& result) {
+  if (ctx.global.json) {
+    ctx.out << "[";
+    for (std::size_t i = 0; i < result.records.size(); ++i) {
+      const auto& r = result.records[i];
+      ctx.out << (i ? "," : "") << report::values_at_json(r.record_id, result.at, r.values);
+    }
+    ctx.out << "]\n";
+    return kExitOk;
+  }
+  for (const auto& r : result.records) {
+    ctx.out << r.sobject << " " << r.record_id << " at " << result.at.to_iso() << "\n";
+    print_table(ctx.out, report::values_at_table(r.values));
+  }
+  return kExitOk;
+}
+
+// Several records (or a file of them): their values at --at, read in one query.
+int run_many(Context& ctx, const TimelineArgs& args) {
+  std::vector<std::string> ids = args.records;
+  if (!args.records_file.empty()) {
+    auto more = read_ids(args.records_file);
+    if (!more) return report_error(ctx, more.error());
+    ids.insert(ids.end(), more->begin(), more->end());
+  }
   auto store = open_store_read_only(ctx);
   if (!store) return report_error(ctx, store.error());
-  auto result = report::load_timeline(*store, {args.record, args.field, args.at, Timestamp::now()});
+  auto result = report::load_values_at(*store, {ids, args.field, args.at, Timestamp::now()});
+  if (!result) return report_error(ctx, result.error());
+  return print_many(ctx, *result);
+}
+
+int run_timeline(Context& ctx, const TimelineArgs& args) {
+  if (args.records.size() != 1 || !args.records_file.empty()) return run_many(ctx, args);
+  auto store = open_store_read_only(ctx);
+  if (!store) return report_error(ctx, store.error());
+  auto result = report::load_timeline(*store, {args.records[0], args.field, args.at, Timestamp::now()});
   if (!result) return report_error(ctx, result.error());
   if (result->at) {
     if (ctx.global.json) {
@@ -45,7 +94,8 @@ void register_timeline(Registry& registry) {
   auto a = std::make_shared<TimelineArgs>();
   CLI::App* t = registry.add("timeline", "One record's history, or its values at a time",
                              [a](Context& ctx) { return run_timeline(ctx, *a); });
-  t->add_option("record", a->record, "Record id (15 or 18 characters)")->required();
+  t->add_option("record", a->records, "Record id (15 or 18 characters); several need --at");
+  t->add_option("--records-file", a->records_file, "More record ids, one per line (needs --at)");
   t->add_option("--field", a->field, "Only this field");
   t->add_option("--at", a->at, "Show the values just before this time");
 }

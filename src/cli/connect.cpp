@@ -88,6 +88,7 @@ Result<Connection> connect(Context& ctx, OrgOptions org) {
   if (!config) return config.error();
   Connection c;
   c.rest.api_version = org.api_version;
+  c.rest.http.compress_loopback = false;
   if (ctx.global.verbose > 0) {
     std::ostream* err = &ctx.err;
     auto mu = std::make_shared<std::mutex>();  // sync threads trace concurrently

@@ -22,8 +22,7 @@ Result<RunLock> acquire_run_lock(Context& ctx, const std::string& lock_file, int
 Result<Store> open_store_read_only(Context& ctx) {
   auto store = Store::open(StoreOptions{ctx.global.store, false, true});
   if (store && !ctx.global.quiet) {
-    for (const std::string& w : store->warnings()) ctx.err << "sfrewind: warning: " << w << "
-";
+    for (const std::string& w : store->warnings()) ctx.err << "sfrewind: warning: " << w << "\n";
   }
   return store;
 }

@@ -116,7 +116,9 @@ Status HttpClient::Impl::set_options(const Request& request, CurlHeaders& header
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  if (options.compress_loopback || !is_loopback_url(request.url)) {
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
+  }
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
   if (!options.no_proxy.empty()) curl_easy_setopt(h, CURLOPT_NOPROXY, options.no_proxy.c_str());

@@ -101,6 +101,11 @@ std::optional<ApiUsage> parse_limit_info(std::string_view value) {
   return usage;
 }
 
+bool is_loopback_url(std::string_view url) {
+  std::string host = url_host(url);
+  return host == "localhost" || host == "::1" || is_ipv4_loopback(host);
+}
+
 Status check_url_allowed(std::string_view url) {
   std::string scheme = lower(url.substr(0, url.find("://")));
   if (url.find("://") == std::string_view::npos || (scheme != "https" && scheme != "http")) {

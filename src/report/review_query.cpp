@@ -111,7 +111,7 @@ Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) 
   result.names = std::move(*names);
   result.filter = timeline::ChangeFilter{*users, request.sobject, request.field, *from, *to, true};
   if (request.integration && users->empty()) return result;  // no integration user: no rows
-  HistoryFilter filter{*org, *users, request.sobject, request.field, "", *from, *to};
+  HistoryFilter filter{*org, *users, request.sobject, request.field, "", *from, *to, {}};
   auto stored = store.history(filter);
   if (!stored) return stored.error();
   std::vector<HistoryRow> rows;

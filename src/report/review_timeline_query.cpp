@@ -1,4 +1,7 @@
 // Review query of `timeline`: one record's history, and its values at a time.
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include <sfrewind/api/soql.hpp>
@@ -34,7 +37,88 @@ void keep_field(timeline::RecordTimeline& record, const std::string& field) {
   std::erase_if(record.events, [&](const timeline::Event& e) { return e.name != field; });
 }
 
+// Latest snapshot values of the wanted records, by record id, read once per object.
+Result<std::map<std::string, std::vector<timeline::SnapshotValue>>> snapshot_values_of(
+    Store& store, const std::string& org_id, const std::vector<timeline::RecordTimeline>& records) {
+  std::map<std::string, std::vector<timeline::SnapshotValue>> out;
+  auto latest = store.latest_snapshot(org_id);
+  if (!latest) return latest.error();
+  if (!*latest) return out;
+  std::set<std::string> sobjects, wanted;
+  for (const auto& r : records) {
+    sobjects.insert(r.sobject);
+    wanted.insert(r.record_id);
+  }
+  for (const std::string& sobject : sobjects) {
+    auto values = store.snapshot_values(org_id, (*latest)->snapshot_id, sobject);
+    if (!values) return values.error();
+    for (const SnapshotValue& v : *values) {
+      if (!wanted.count(v.record_id)) continue;
+      out[v.record_id].push_back(timeline::SnapshotValue{
+          sync::history_field_name(v.field), sync::snapshot_field_value(v), (*latest)->taken_at});
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> parse_records(const std::vector<std::string>& records) {
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (const std::string& text : records) {
+    auto id = RecordId::parse(text);
+    if (!id) return bad(fmt::format("invalid record id '{}': {}", text, id.error().message));
+    if (seen.insert(id->str()).second) ids.push_back(id->str());
+  }
+  if (ids.empty()) return bad("no record id given");
+  return ids;
+}
+
 }  // namespace
+
+Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request) {
+  auto ids = parse_records(request.records);
+  if (!ids) return ids.error();
+  if (!request.field.empty() &&
+      (!api::validate_identifier(request.field) || request.field.find('.') != std::string::npos)) {
+    return bad(fmt::format("invalid field name '{}'", request.field));
+  }
+  if (request.at.empty()) return bad("values of several records need --at");
+  auto at = Timestamp::parse_cli(request.at, request.now);
+  if (!at) return with_context(at.error(), "--at");
+  ValuesAtResult result;
+  result.at = *at;
+  auto org = single_org(store);
+  if (!org) return org.error();
+  result.org_id = *org;
+  HistoryFilter filter;
+  filter.org_id = *org;
+  filter.record_ids = *ids;
+  auto stored = store.history(filter);
+  if (!stored) return stored.error();
+  std::vector<HistoryRow> rows;
+  rows.reserve(stored->size());
+  for (auto& s : *stored) rows.push_back(std::move(s.row));
+  auto timelines = timeline::build_timelines(rows);
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
+  auto snaps = snapshot_values_of(store, *org, timelines);
+  if (!snaps) return snaps.error();
+  for (const std::string& id : *ids) {
+    auto it = index.find(id);
+    if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
+    timeline::RecordTimeline& record = timelines[it->second];
+    std::vector<timeline::SnapshotValue> own = (*snaps)[id];
+    if (!request.field.empty()) {
+      keep_field(record, request.field);
+      std::erase_if(own, [&](const timeline::SnapshotValue& v) { return v.field != request.field; });
+    }
+    result.records.push_back({record.sobject, id, timeline::values_at(record, *at, {}, own)});
+  }
+  auto names = store.users(*org);
+  if (!names) return names.error();
+  for (const UserRecord& u : *names) result.names[u.user_id] = u.username;
+  return result;
+}
 
 Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& request) {
   auto id = RecordId::parse(request.record);

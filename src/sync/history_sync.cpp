@@ -2,6 +2,7 @@
 // and writes every page through one writer, recording finished slices so a killed run resumes.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -52,6 +53,7 @@ class SyncRun {
  private:
   Status resolve_selection(api::RestClient& client);
   Status plan_object(api::RestClient& client, ObjectRun& run, const std::string& run_id);
+  Status prefetch_edges();
   Result<std::optional<Timestamp>> edge(api::RestClient& client, const ObjectRun& run,
                                         bool newest);
   void fetch_worker();
@@ -75,6 +77,8 @@ class SyncRun {
   std::atomic<bool> cancel_{false};
   std::atomic<std::int64_t> api_calls_{0};
   LoadMode mode_ = LoadMode::kStaged;
+  // Edge answers fetched ahead in parallel, by (object index, newest).
+  std::map<std::pair<std::size_t, bool>, std::optional<Timestamp>> edges_;
   std::int64_t rows_seen_ = 0;
   std::int64_t slices_done_ = 0;
 };
@@ -121,6 +125,8 @@ Status SyncRun::resolve_selection(api::RestClient& client) {
 // The oldest (or newest) CreatedDate of the selected rows, or nullopt when there are none.
 Result<std::optional<Timestamp>> SyncRun::edge(api::RestClient& client, const ObjectRun& run,
                                                bool newest) {
+  auto cached = edges_.find({static_cast<std::size_t>(&run - objects_.data()), newest});
+  if (cached != edges_.end()) return cached->second;
   std::string soql = fmt::format("SELECT CreatedDate FROM {}{} ORDER BY CreatedDate {} LIMIT 1",
                                  run.object.history_object,
                                  run.condition.empty() ? "" : " WHERE " + run.condition,
@@ -132,6 +138,40 @@ Result<std::optional<Timestamp>> SyncRun::edge(api::RestClient& client, const Ob
   auto t = Timestamp::parse(page->records.front().text("CreatedDate"));
   if (!t) return make_error(ErrorCode::kParse, "bad CreatedDate in " + run.object.history_object);
   return std::optional<Timestamp>(*t);
+}
+
+// The edge queries plan_object will need, on parallel connections: each is a full round trip
+// and there are two per object on a first sync.
+Status SyncRun::prefetch_edges() {
+  std::vector<std::pair<std::size_t, bool>> asks;
+  for (std::size_t o = 0; o < objects_.size(); ++o) {
+    auto open = store_.sync_slices(org_id_, objects_[o].object.history_object);
+    if (!open) return open.error();
+    if (!open->empty()) continue;
+    auto state = store_.sync_state(org_id_, objects_[o].object.history_object);
+    if (!state) return state.error();
+    if (!state->watermark && !options_.since) asks.emplace_back(o, false);
+    asks.emplace_back(o, true);
+  }
+  std::vector<Result<std::optional<Timestamp>>> answers(asks.size(), std::optional<Timestamp>());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    auto client = api::RestClient::make(tokens_, options_.rest);
+    for (std::size_t i = next++; i < asks.size(); i = next++) {
+      answers[i] = client ? edge(*client, objects_[asks[i].first], asks[i].second)
+                          : Result<std::optional<Timestamp>>(client.error());
+    }
+    if (client) api_calls_ += client->attempts();
+  };
+  std::vector<std::thread> threads;
+  std::size_t n = std::min<std::size_t>(asks.size(), static_cast<std::size_t>(options_.jobs));
+  for (std::size_t t = 0; t < n; ++t) threads.emplace_back(work);
+  for (std::thread& t : threads) t.join();
+  for (std::size_t i = 0; i < asks.size(); ++i) {
+    if (!answers[i]) return answers[i].error();
+    edges_[asks[i]] = *answers[i];
+  }
+  return ok();
 }
 
 Status SyncRun::plan_object(api::RestClient& client, ObjectRun& run, const std::string& run_id) {
@@ -267,6 +307,7 @@ Result<SyncSummary> SyncRun::run() {
   if (auto s = resolve_selection(*client); !s) return s.error();
   if (auto s = store_.upsert_org(OrgInfo{org_id_, token->instance_url}); !s) return s.error();
   const std::string run_id = Timestamp::now().to_iso();
+  if (auto s = prefetch_edges(); !s) return s.error();
   for (std::size_t o = 0; o < objects_.size(); ++o) {
     if (auto s = plan_object(*client, objects_[o], run_id); !s) return s.error();
     for (std::size_t i = 0; i < objects_[o].slices.size(); ++i) {

@@ -1,6 +1,7 @@
 // Review commands on the acme incident: changes, --summary, timeline, timeline --at, bad input.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -142,6 +143,51 @@ TEST_SUITE("review") {
     auto after = acme.run({"--json", "timeline", invoice, "--at", "2026-11-21T00:00:00Z"});
     REQUIRE(after.code == 0);
     CHECK(after.out.find("\"Paid__c\":false") != std::string::npos);
+  }
+
+  TEST_CASE("timeline --at for several records equals each record's own answer") {
+    Acme acme;
+    acme.sync();
+    std::vector<std::string> records;
+    {
+      Store store = acme.open_store();
+      HistoryFilter f;
+      f.org_id = store.org_ids()->front();
+      f.field = "Paid__c";
+      std::set<std::string> seen;
+      auto paid = store.history(f);
+      REQUIRE(paid);
+      for (const auto& r : *paid) {
+        if (seen.insert(r.row.record_id).second && seen.size() <= 25) records.push_back(r.row.record_id);
+      }
+    }
+    REQUIRE(records.size() == 25);
+    std::string expected = "[";
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto one = acme.run({"--json", "timeline", records[i], "--at", kWindowTo});
+      REQUIRE(one.code == 0);
+      expected += (i ? "," : "") + one.out;
+    }
+    expected += "]\n";
+    std::string file = acme.dir().file("records.txt");
+    {
+      std::ofstream out(file);
+      out << "# from the review test\n";
+      for (std::size_t i = 1; i < records.size(); ++i) out << records[i] << "\n";
+    }
+    auto many = acme.run({"--json", "timeline", records[0], "--records-file", file, "--at", kWindowTo});
+    INFO(many.err);
+    REQUIRE(many.code == 0);
+    CHECK(many.out == expected);
+    auto text = acme.run({"timeline", records[0], records[1], "--at", kWindowTo});
+    REQUIRE(text.code == 0);
+    CHECK(count_of(text.out, " at 2026-11-20T03:00:00.000Z") == 2);
+    auto no_at = acme.run({"timeline", records[0], records[1]});
+    CHECK(no_at.code == 2);
+    CHECK(no_at.err.find("--at") != std::string::npos);
+    auto unknown = acme.run({"timeline", records[0], "a0Z000000000099AAA", "--at", kWindowTo});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.out.empty());
   }
 
   TEST_CASE("bad input to changes and timeline is one line on stderr and exit 2") {

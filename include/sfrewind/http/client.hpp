@@ -88,12 +88,16 @@ struct HttpOptions {
   int api_budget_pct = 0;
   // Hosts that bypass any proxy (CURLOPT_NOPROXY); tests use "*". Empty = libcurl's default.
   std::string no_proxy;
+  // Ask for gzip answers from loopback hosts too. The CLI turns it off: compressing on the same
+  // machine only costs CPU at both ends (a local sfrewind-emu); remote hosts always get gzip.
+  bool compress_loopback = true;
   TraceFn trace;  // optional
 };
 
 // Sends requests over one reused libcurl easy handle (keep-alive). Every request carries
-// `Sforce-Call-Options: client=sfrewind/<version>` and `Accept-Encoding` for gzip. TLS
-// verification is always on; http:// is refused unless the host is loopback.
+// `Sforce-Call-Options: client=sfrewind/<version>` and `Accept-Encoding: gzip` (see
+// compress_loopback). TLS verification is always on; http:// is refused unless the host is
+// loopback.
 // Retries with exponential backoff and jitter on transport errors, HTTP 5xx and
 // UNABLE_TO_LOCK_ROW bodies; after the last try a 5xx response is returned as data.
 // Thread-safety: not thread-safe; use one client per thread. Movable, not copyable.
@@ -129,6 +133,8 @@ class HttpClient {
 // Returns ok for https:// URLs and for http:// to 127.0.0.0/8, ::1 or localhost;
 // kInvalidArgument otherwise (other schemes, missing host, plain http to any other host).
 Status check_url_allowed(std::string_view url);
+// True when the URL's host is localhost, ::1 or 127.0.0.0/8.
+bool is_loopback_url(std::string_view url);
 
 // Percent-encodes `s` for a URL query or form value (RFC 3986 unreserved kept, space -> %20).
 std::string url_encode(std::string_view s);

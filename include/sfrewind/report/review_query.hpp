@@ -55,6 +55,30 @@ struct TimelineResult {
 // kInvalidArgument for a bad id, field or time, or a record/field the store has no history of.
 Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& request);
 
+// Values of many records at one time (`timeline RECORD... --at T`), read in one query.
+struct ValuesAtRequest {
+  std::vector<std::string> records;  // 15/18-char ids
+  std::string field;                 // "" = every field
+  std::string at;
+  Timestamp now;
+};
+
+struct RecordValues {
+  std::string sobject;
+  std::string record_id;
+  std::vector<timeline::ValueAt> values;
+};
+
+struct ValuesAtResult {
+  std::string org_id;
+  Timestamp at;
+  UserNames names;
+  std::vector<RecordValues> records;  // in the order asked, each once
+};
+
+// Errors as load_timeline, for any of the records; kInvalidArgument without `at`.
+Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request);
+
 // The one org of the store. Errors: kInvalidArgument when it holds none or several.
 Result<std::string> single_org(Store& store);
 

@@ -79,6 +79,7 @@ struct HistoryFilter {
   std::string record_id;
   std::optional<Timestamp> from;  // inclusive
   std::optional<Timestamp> to;    // exclusive
+  std::vector<std::string> record_ids;  // any of these (18-character ids); empty: no filter
 };
 
 // A stored history row plus what the store knows about it.
