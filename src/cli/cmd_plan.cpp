@@ -254,6 +254,7 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   if (!in) return report_error(ctx, in.error());
   auto store = open_store(ctx, false);
   if (!store) return report_error(ctx, store.error());
+  if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
   std::string org_id;
   auto plan = make_plan(ctx, a, *in, *store, org_id);
   if (!plan) return report_error(ctx, plan.error());

@@ -50,6 +50,8 @@ Result<bool> prepare_file(const std::string& path, bool create, std::vector<std:
   return st.st_size == 0;  // an empty file is a store still to be made
 }
 
+constexpr std::string_view kMapForReads = "PRAGMA mmap_size=17179869184";  // 16 GiB address space
+
 Status configure(store::Db& db, bool read_only, bool created) {
   // 16 KiB pages (set before the first table): a third fewer page writes for history loads
   // and index builds than the 4 KiB default.
@@ -63,6 +65,11 @@ Status configure(store::Db& db, bool read_only, bool created) {
     // writes each page once rather than spilling and rereading it (2.6 s -> 1.3 s for 100k
     // rows into 1.3M).
     if (auto s = db.exec("PRAGMA cache_size=-8192"); !s) return s;
+  }
+  // Readers walk the record index and fetch rows all over the file: map it rather than copy
+  // every 16 KiB page through read(2) (10k records at once: 8 s -> well under 1 s).
+  if (read_only) {
+    if (auto s = db.exec(kMapForReads); !s) return s;
   }
   return db.exec("PRAGMA foreign_keys=ON");
 }
@@ -125,6 +132,8 @@ Status Store::settle_history(bool read_only) {
   }
   return ok();
 }
+
+Status Store::map_for_reads() { return impl_->db.exec(kMapForReads); }
 
 const std::vector<std::string>& Store::warnings() const { return impl_->warnings; }
 int Store::schema_version() const { return impl_->version; }

@@ -210,6 +210,9 @@ class Store {
   Result<std::int64_t> merge_history();
   Result<std::int64_t> staged_history_count();
   Result<std::vector<StoredHistoryRow>> history(const HistoryFilter& filter);
+  // Maps the file for reads (read-only stores always are): big reads such as plan's stop
+  // copying every page, at the cost of resident memory for what they read.
+  Status map_for_reads();
   Result<std::int64_t> history_count(const std::string& org_id);
   // Marks stored rows of `history_object` in [from, to) that are not in `present_ids` as vanished.
   Result<std::int64_t> mark_vanished(const std::string& org_id, const std::string& history_object,
