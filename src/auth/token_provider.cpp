@@ -249,11 +249,21 @@ Result<Token> TokenProvider::login_locked() {
           },
       },
       config_);
+  if (!t && had_session_ && t.error().code == ErrorCode::kUnauthorized) {
+    // The session ran out mid-run and the credential no longer works: only a person can fix
+    // it. Whichever call (a refresh, or another connection's next call) meets it says so.
+    Error e = t.error();
+    e.message = fmt::format("the session expired and a new one was refused ({}): re-authenticate "
+                            "({})",
+                            e.message, source_name());
+    return e;
+  }
   if (!t) return t.error();
   if (auto s = http::check_url_allowed(t->instance_url); !s) {
     return with_context(s.error(), "instance URL from " + std::string(source_name()));
   }
   current_ = *t;
+  had_session_ = true;
   return t;
 }
 
@@ -283,16 +293,7 @@ Result<Token> TokenProvider::refresh(std::string_view rejected_access_token) {
                       "the access token was rejected (expired or revoked); get a new one");
   }
   current_.reset();
-  auto fresh = login_locked();
-  if (!fresh && fresh.error().code == ErrorCode::kUnauthorized) {
-    // The session ran out mid-run and the credential no longer works: only a person can fix it.
-    Error e = fresh.error();
-    e.message = fmt::format("the session expired and a new one was refused ({}): re-authenticate "
-                            "({})",
-                            e.message, source_name());
-    return e;
-  }
-  return fresh;
+  return login_locked();
 }
 
 }  // namespace sfrewind::auth

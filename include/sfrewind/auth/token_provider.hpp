@@ -112,6 +112,7 @@ class TokenProvider {
   http::HttpOptions http_options_;
   std::mutex mu_;
   std::optional<Token> current_;
+  bool had_session_ = false;  // a login worked before: a refusal now means the session ended
 };
 
 // Makes a JWT bearer assertion (header.claims.signature, base64url, RS256) from a PEM private
