@@ -61,6 +61,21 @@ Result<std::map<std::string, std::vector<timeline::SnapshotValue>>> snapshot_val
   return out;
 }
 
+// "" (every field) or one plain field name.
+Status check_field(const std::string& field) {
+  if (field.empty() || (api::validate_identifier(field) && field.find('.') == std::string::npos)) {
+    return ok();
+  }
+  return bad(fmt::format("invalid field name '{}'", field));
+}
+
+Status load_names(Store& store, const std::string& org_id, UserNames& names) {
+  auto users = store.users(org_id);
+  if (!users) return users.error();
+  for (const UserRecord& u : *users) names[u.user_id] = u.username;
+  return ok();
+}
+
 Result<std::vector<std::string>> parse_records(const std::vector<std::string>& records) {
   std::vector<std::string> ids;
   std::set<std::string> seen;
@@ -78,10 +93,7 @@ Result<std::vector<std::string>> parse_records(const std::vector<std::string>& r
 Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request) {
   auto ids = parse_records(request.records);
   if (!ids) return ids.error();
-  if (!request.field.empty() &&
-      (!api::validate_identifier(request.field) || request.field.find('.') != std::string::npos)) {
-    return bad(fmt::format("invalid field name '{}'", request.field));
-  }
+  if (auto s = check_field(request.field); !s) return s.error();
   if (request.at.empty()) return bad("values of several records need --at");
   auto at = Timestamp::parse_cli(request.at, request.now);
   if (!at) return with_context(at.error(), "--at");
@@ -114,19 +126,14 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
     }
     result.records.push_back({record.sobject, id, timeline::values_at(record, *at, {}, own)});
   }
-  auto names = store.users(*org);
-  if (!names) return names.error();
-  for (const UserRecord& u : *names) result.names[u.user_id] = u.username;
+  if (auto s = load_names(store, *org, result.names); !s) return s.error();
   return result;
 }
 
 Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& request) {
   auto id = RecordId::parse(request.record);
   if (!id) return bad(fmt::format("invalid record id '{}': {}", request.record, id.error().message));
-  if (!request.field.empty() &&
-      (!api::validate_identifier(request.field) || request.field.find('.') != std::string::npos)) {
-    return bad(fmt::format("invalid field name '{}'", request.field));
-  }
+  if (auto s = check_field(request.field); !s) return s.error();
   TimelineResult result;
   if (!request.at.empty()) {
     auto at = Timestamp::parse_cli(request.at, request.now);
@@ -152,9 +159,7 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
       return bad(fmt::format("no history stored for field {} of record {}", request.field, id->str()));
     }
   }
-  auto names = store.users(*org);
-  if (!names) return names.error();
-  for (const UserRecord& u : *names) result.names[u.user_id] = u.username;
+  if (auto s = load_names(store, *org, result.names); !s) return s.error();
   if (result.at) {
     auto snaps = latest_snapshot_values(store, *org, result.record.sobject, id->str());
     if (!snaps) return snaps.error();

@@ -188,6 +188,10 @@ TEST_SUITE("review") {
     auto unknown = acme.run({"timeline", records[0], "a0Z000000000099AAA", "--at", kWindowTo});
     CHECK(unknown.code == 2);
     CHECK(unknown.out.empty());
+    auto missing = acme.run({"timeline", "--records-file", acme.dir().file("none.txt"), "--at", kWindowTo});
+    CHECK(missing.code == 2);
+    CHECK(missing.out.empty());
+    CHECK(count_of(missing.err, "\n") == 1);
   }
 
   TEST_CASE("bad input to changes and timeline is one line on stderr and exit 2") {
