@@ -2,7 +2,9 @@
 #include <sfrewind/api/rest_client.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -18,6 +20,7 @@ struct RestClient::Impl {
   RestOptions options;
   http::HttpClient http;
   JsonParser parser;
+  std::int64_t sibling_attempts = 0;  // exchanges of the extra connections describe() opened
 
   Result<http::Response> send_once(const auth::Token& token, http::Method method,
                                    const std::string& url, std::string_view body,
@@ -118,7 +121,7 @@ Result<RestClient> RestClient::make(std::shared_ptr<auth::TokenProvider> tokens,
   auto http = http::HttpClient::make(options.http);
   if (!http) return http.error();
   auto impl = std::unique_ptr<Impl>(
-      new Impl{std::move(tokens), std::move(options), std::move(*http), JsonParser()});
+      new Impl{std::move(tokens), std::move(options), std::move(*http), JsonParser(), 0});
   return RestClient(std::move(impl));
 }
 
@@ -203,6 +206,38 @@ Result<SObjectDescribe> RestClient::describe(std::string_view sobject) {
                               [this](std::string_view body) { return impl_->parser.describe(body); });
 }
 
+Result<std::vector<SObjectDescribe>> RestClient::describe(std::span<const std::string> sobjects,
+                                                          int jobs) {
+  std::vector<std::optional<Result<SObjectDescribe>>> answers(sobjects.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&](RestClient& client) {
+    for (std::size_t i = next++; i < sobjects.size(); i = next++) {
+      answers[i] = client.describe(sobjects[i]);
+    }
+  };
+  std::atomic<std::int64_t> sibling_attempts{0};
+  std::vector<std::thread> threads;
+  std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), sobjects.size());
+  for (std::size_t t = 1; t < n; ++t) {
+    threads.emplace_back([&] {
+      auto sibling = make(impl_->tokens, impl_->options);
+      if (!sibling) return;  // the other connections take its share
+      work(*sibling);
+      sibling_attempts += sibling->attempts();
+    });
+  }
+  work(*this);
+  for (std::thread& t : threads) t.join();
+  impl_->sibling_attempts += sibling_attempts;
+  std::vector<SObjectDescribe> out;
+  out.reserve(sobjects.size());
+  for (std::size_t i = 0; i < sobjects.size(); ++i) {
+    if (!*answers[i]) return with_context(answers[i]->error(), "describe " + sobjects[i]);
+    out.push_back(std::move(**answers[i]));
+  }
+  return out;
+}
+
 Result<std::vector<GlobalSObject>> RestClient::describe_global() {
   return impl_->fetch_decoded(
       [this] { return call(http::Method::kGet, data_path() + "/sobjects"); },
@@ -251,6 +286,8 @@ Result<std::vector<CompositeSubresponse>> RestClient::composite(const CompositeR
 
 Result<auth::Token> RestClient::token() { return impl_->tokens->identity(); }
 std::optional<http::ApiUsage> RestClient::api_usage() const { return impl_->http.api_usage(); }
-std::int64_t RestClient::attempts() const { return impl_->http.attempts(); }
+std::int64_t RestClient::attempts() const {
+  return impl_->http.attempts() + impl_->sibling_attempts;
+}
 
 }  // namespace sfrewind::api

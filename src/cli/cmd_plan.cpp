@@ -22,6 +22,8 @@
 namespace sfrewind::cli {
 namespace {
 
+constexpr int kDescribeJobs = 4;  // describes on this many connections at once
+
 struct PlanArgs {
   OrgOptions org;
   std::vector<std::string> users;
@@ -106,35 +108,35 @@ Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_i
                                           const std::vector<std::string>& users,
                                           const PlanInput& in, std::set<std::string>& deleted) {
   HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}};
-  auto own = store.history(mine);
+  auto own = store.history_rows(mine);
   if (!own) return own.error();
   std::set<std::string> touched;
-  for (const auto& s : *own) {
-    if (selected(in, s.row)) touched.insert(s.row.record_id);
+  for (const auto& r : *own) {
+    if (selected(in, r)) touched.insert(r.record_id);
   }
-  std::vector<HistoryRow> rows;
-  if (touched.empty()) return rows;
+  if (touched.empty()) return std::vector<HistoryRow>();
   // Only the touched records' rows, through the record index (not every row of the object).
   HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt,
                        std::vector<std::string>(touched.begin(), touched.end())};
-  auto all = store.history(theirs);
-  if (!all) return all.error();
-  for (auto& s : *all) {
-    if (!selected(in, s.row)) continue;
-    if (s.row.is_deleted) deleted.insert(s.row.record_id);
-    rows.push_back(std::move(s.row));
+  auto rows = store.history_rows(theirs);
+  if (!rows) return rows.error();
+  std::erase_if(*rows, [&](const HistoryRow& r) { return !selected(in, r); });
+  for (const auto& r : *rows) {
+    if (r.is_deleted) deleted.insert(r.record_id);
   }
   return rows;
 }
 
 Status describe_fields(api::RestClient& client, const std::vector<HistoryRow>& rows,
                        rollback::PlanRequest& req) {
-  std::set<std::string> sobjects;
-  for (const auto& r : rows) sobjects.insert(r.sobject);
-  for (const auto& sobject : sobjects) {
-    auto d = client.describe(sobject);
-    if (!d) return with_context(d.error(), "describe " + sobject);
-    for (const auto& f : d->fields) {
+  std::set<std::string> names;
+  for (const auto& r : rows) names.insert(r.sobject);
+  std::vector<std::string> sobjects(names.begin(), names.end());
+  auto describes = client.describe(sobjects, kDescribeJobs);
+  if (!describes) return describes.error();
+  for (std::size_t i = 0; i < sobjects.size(); ++i) {
+    const std::string& sobject = sobjects[i];
+    for (const auto& f : (*describes)[i].fields) {
       rollback::FieldMeta m;
       m.type = f.type;
       m.updateable = f.updateable;

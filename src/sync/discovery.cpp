@@ -11,6 +11,9 @@
 namespace sfrewind::sync {
 namespace {
 
+// Describes run on this many connections at once: one round trip for a few objects.
+constexpr int kDescribeJobs = 4;
+
 bool has_history_object(const std::vector<api::GlobalSObject>& all, const std::string& name) {
   std::string wanted = api::history_object_for(name).history_object;
   return std::any_of(all.begin(), all.end(),
@@ -97,10 +100,15 @@ Result<std::vector<TrackedObject>> discover(api::RestClient& client,
   if (!candidates) return candidates.error();
   auto tracked = tracked_fields(client, *candidates);
   if (!tracked) return tracked.error();
+  std::vector<std::string> sobjects;
+  for (const auto& entry : *tracked) sobjects.push_back(entry.first);
+  auto describes = client.describe(sobjects, kDescribeJobs);
+  if (!describes) return describes.error();
   std::vector<TrackedObject> out;
-  for (const auto& [sobject, names] : *tracked) {
-    auto describe = client.describe(sobject);
-    if (!describe) return with_context(describe.error(), "describe " + sobject);
+  for (std::size_t i = 0; i < sobjects.size(); ++i) {
+    const std::string& sobject = sobjects[i];
+    const std::set<std::string>& names = tracked->at(sobject);
+    const api::SObjectDescribe* describe = &(*describes)[i];
     TrackedObject t{api::history_object_for(sobject), {}};
     for (const std::string& name : names) {
       if (const api::FieldDescribe* f = describe->field(name)) {

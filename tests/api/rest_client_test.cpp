@@ -1,5 +1,8 @@
 // RestClient against the fake server: paging, 401 refresh, errors, collections and composite.
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -148,6 +151,57 @@ TEST_SUITE("api") {
     REQUIRE_FALSE(l);
     CHECK(l.error().code == ErrorCode::kHttp);
     CHECK(l.error().http_status == 404);
+  }
+
+  TEST_CASE("describes of several objects run on parallel connections and keep the order asked") {
+    test::FakeServer srv;
+    std::mutex mu;
+    std::condition_variable cv;
+    int in_flight = 0;
+    int most = 0;
+    srv.get(R"(/services/data/v62.0/sobjects/(\w+)/describe)",
+            [&](const httplib::Request& req, httplib::Response& res) {
+              std::string name = req.matches[1];
+              {
+                // Hold each answer until all three are in flight (or 5 s pass): one at a time
+                // would never get there.
+                std::unique_lock lock(mu);
+                most = std::max(most, ++in_flight);
+                cv.notify_all();
+                cv.wait_for(lock, std::chrono::seconds(5), [&] { return most >= 3; });
+                --in_flight;
+              }
+              if (name == "Bad__c") {
+                res.status = 404;
+                res.set_content(R"([{"message":"no such object","errorCode":"NOT_FOUND"}])",
+                                "application/json");
+                return;
+              }
+              res.set_content(R"({"name":")" + name + R"(","fields":[{"name":"F)" + name +
+                                  R"(","type":"string","updateable":true}]})",
+                              "application/json");
+            });
+    REQUIRE(srv.start());
+    RestClient c = client_for(srv);
+    std::vector<std::string> names{"Opportunity", "Account", "Invoice__c"};
+    auto d = c.describe(names, 4);
+    REQUIRE(d);
+    REQUIRE(d->size() == 3);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      CHECK((*d)[i].name == names[i]);
+      REQUIRE((*d)[i].fields.size() == 1);
+      CHECK((*d)[i].fields[0].name == "F" + names[i]);
+    }
+    CHECK(most == 3);
+    CHECK(c.attempts() == static_cast<std::int64_t>(srv.request_count()));
+
+    most = 0;
+    std::vector<std::string> with_bad{"Account", "Bad__c", "Opportunity"};
+    auto bad = c.describe(with_bad, 4);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("describe Bad__c") != std::string::npos);
+    CHECK(bad.error().http_status == 404);
+    CHECK(c.attempts() == static_cast<std::int64_t>(srv.request_count()));
   }
 
   TEST_CASE("a truncated page is a parse error") {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -81,6 +82,11 @@ class RestClient {
 
   // GET /sobjects/<name>/describe.
   Result<SObjectDescribe> describe(std::string_view sobject);
+  // describe() of each of `sobjects`, on up to `jobs` connections at once (this one and new ones
+  // sharing its token provider and options): one round trip of latency for a few objects.
+  // Answers in the order asked; the first failure (with "describe <name>" context) wins. The
+  // new connections' exchanges count in attempts().
+  Result<std::vector<SObjectDescribe>> describe(std::span<const std::string> sobjects, int jobs);
   // GET /sobjects.
   Result<std::vector<GlobalSObject>> describe_global();
   // GET /limits.
