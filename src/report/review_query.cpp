@@ -112,12 +112,9 @@ Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) 
   result.filter = timeline::ChangeFilter{*users, request.sobject, request.field, *from, *to, true};
   if (request.integration && users->empty()) return result;  // no integration user: no rows
   HistoryFilter filter{*org, *users, request.sobject, request.field, "", *from, *to, {}};
-  auto stored = store.history(filter);
-  if (!stored) return stored.error();
-  std::vector<HistoryRow> rows;
-  rows.reserve(stored->size());
-  for (auto& s : *stored) rows.push_back(std::move(s.row));
-  result.rows = timeline::filter_rows(rows, result.filter);
+  auto rows = store.history_rows(filter);
+  if (!rows) return rows.error();
+  result.rows = timeline::filter_rows(*rows, result.filter);
   return result;
 }
 

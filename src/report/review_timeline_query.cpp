@@ -105,12 +105,9 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   HistoryFilter filter;
   filter.org_id = *org;
   filter.record_ids = *ids;
-  auto stored = store.history(filter);
-  if (!stored) return stored.error();
-  std::vector<HistoryRow> rows;
-  rows.reserve(stored->size());
-  for (auto& s : *stored) rows.push_back(std::move(s.row));
-  auto timelines = timeline::build_timelines(rows);
+  auto rows = store.history_rows(filter);
+  if (!rows) return rows.error();
+  auto timelines = timeline::build_timelines(*rows);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
   auto snaps = snapshot_values_of(store, *org, timelines);
@@ -146,12 +143,10 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
   HistoryFilter filter;
   filter.org_id = *org;
   filter.record_id = id->str();
-  auto stored = store.history(filter);
-  if (!stored) return stored.error();
-  if (stored->empty()) return bad(fmt::format("no history stored for record {}", id->str()));
-  std::vector<HistoryRow> rows;
-  for (auto& s : *stored) rows.push_back(std::move(s.row));
-  auto timelines = timeline::build_timelines(rows);
+  auto rows = store.history_rows(filter);
+  if (!rows) return rows.error();
+  if (rows->empty()) return bad(fmt::format("no history stored for record {}", id->str()));
+  auto timelines = timeline::build_timelines(*rows);
   result.record = std::move(timelines.front());
   if (!request.field.empty()) {
     keep_field(result.record, request.field);

@@ -8,11 +8,12 @@
 namespace sfrewind {
 namespace {
 
-std::string history_select(const HistoryFilter& f, std::vector<std::string>& args) {
+// `stored` adds the store's own columns (history_object, vanished) and the documented order.
+std::string history_select(const HistoryFilter& f, bool stored, std::vector<std::string>& args) {
   std::string sql =
       "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
-      "new_value, changed_by, changed_at, is_deleted, history_object, vanished FROM history "
-      "WHERE ";
+      "new_value, changed_by, changed_at, is_deleted";
+  sql += stored ? ", history_object, vanished FROM history WHERE " : " FROM history WHERE ";
   // Keep SQLite off the (org_id, history_id) index (the unary plus): through it, it would read
   // the org's every row and sort them all, rather than seek the record or user index or walk
   // the record index in the order asked.
@@ -41,13 +42,11 @@ std::string history_select(const HistoryFilter& f, std::vector<std::string>& arg
     }
     sql += ")";
   }
-  sql += " ORDER BY record_id, field, changed_at, history_id";
+  if (stored) sql += " ORDER BY record_id, field, changed_at, history_id";
   return sql;
 }
 
-StoredHistoryRow read_row(const store::Statement& st) {
-  StoredHistoryRow out;
-  HistoryRow& r = out.row;
+void read_row(const store::Statement& st, HistoryRow& r) {
   r.org_id = st.column_text(0);
   r.history_id = st.column_text(1);
   r.sobject = st.column_text(2);
@@ -59,28 +58,45 @@ StoredHistoryRow read_row(const store::Statement& st) {
   r.changed_by = st.column_text(8);
   r.changed_at = Timestamp::parse(st.column_text(9)).value_or(Timestamp());
   r.is_deleted = st.column_int(10) != 0;
-  out.history_object = st.column_text(11);
-  out.vanished = st.column_int(12) != 0;
-  return out;
+}
+
+// Runs history_select(filter, stored) and hands each row to `take`.
+template <class Take>
+Status select_history(sqlite3* db, const HistoryFilter& filter, bool stored, Take&& take) {
+  std::vector<std::string> args;
+  std::string sql = history_select(filter, stored, args);
+  auto st = store::Statement::prepare(db, sql, false);
+  if (!st) return st.error();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (auto s = st->bind(static_cast<int>(i + 1), args[i]); !s) return s.error();
+  }
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return ok();
+    take(*st);
+  }
 }
 
 }  // namespace
 
 Result<std::vector<StoredHistoryRow>> Store::history(const HistoryFilter& filter) {
-  std::vector<std::string> args;
-  std::string sql = history_select(filter, args);
-  auto st = store::Statement::prepare(impl_->db.get(), sql, false);
-  if (!st) return st.error();
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (auto s = st->bind(static_cast<int>(i + 1), args[i]); !s) return s.error();
-  }
   std::vector<StoredHistoryRow> out;
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(read_row(*st));
-  }
+  auto s = select_history(impl_->db.get(), filter, true, [&](const store::Statement& st) {
+    StoredHistoryRow& r = out.emplace_back();
+    read_row(st, r.row);
+    r.history_object = st.column_text(11);
+    r.vanished = st.column_int(12) != 0;
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Result<std::vector<HistoryRow>> Store::history_rows(const HistoryFilter& filter) {
+  std::vector<HistoryRow> out;
+  auto s = select_history(impl_->db.get(), filter, false,
+                          [&](const store::Statement& st) { read_row(st, out.emplace_back()); });
+  if (!s) return s.error();
   return out;
 }
 

@@ -1,4 +1,6 @@
 // Store write path of sync: first load (indexes built at the end), staging, merge, recovery.
+#include <algorithm>
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -109,6 +111,38 @@ TEST_SUITE("store") {
     CHECK(scalar(path, "SELECT count(*) FROM history") == "50");
     CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
     CHECK(scalar(path, kIndexes) == "2");
+  }
+
+  TEST_CASE("history_rows selects the rows history selects without their order") {
+    TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store);
+    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    HistoryFilter filter;
+    filter.org_id = kOrg;
+    filter.users = {test::make_id("005", 2)};
+    filter.record_ids = {test::make_id("a01", 3), test::make_id("a01", 5)};
+    filter.from = Timestamp(5000);
+    auto ordered = store->history(filter);
+    auto plain = store->history_rows(filter);
+    REQUIRE(ordered);
+    REQUIRE(plain);
+    REQUIRE_FALSE(ordered->empty());
+    auto key = [](const HistoryRow& r) {
+      return r.history_id + "|" + r.record_id + "|" + r.changed_by + "|" + r.changed_at.to_iso() +
+             "|" + r.old_value.value_or("-") + "|" + r.new_value.value_or("-") + "|" + r.org_id +
+             "|" + r.sobject + "|" + r.field + "|" + r.data_type;
+    };
+    std::vector<std::string> a, b;
+    for (const auto& s : *ordered) a.push_back(key(s.row));
+    for (const auto& r : *plain) b.push_back(key(r));
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    CHECK(a == b);
+    for (const auto& r : *plain) {
+      CHECK(r.changed_by == test::make_id("005", 2));
+      CHECK(r.changed_at >= Timestamp(5000));
+    }
   }
 
   TEST_CASE("rows a killed run staged are merged by the next read-write open and reported before") {

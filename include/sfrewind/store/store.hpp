@@ -209,7 +209,11 @@ class Store {
   Result<InsertStats> load_history(LoadMode mode, const HistoryBatch& batch);
   Result<std::int64_t> merge_history();
   Result<std::int64_t> staged_history_count();
+  // The rows `filter` selects, sorted by (record_id, field, changed_at, history_id).
   Result<std::vector<StoredHistoryRow>> history(const HistoryFilter& filter);
+  // The rows `filter` selects without the store's own columns, in no set order: for callers
+  // that sort anyway (timelines, plans), as ordering here costs SQLite a temporary B-tree.
+  Result<std::vector<HistoryRow>> history_rows(const HistoryFilter& filter);
   // Maps the file for reads (read-only stores always are): big reads such as plan's stop
   // copying every page, at the cost of resident memory for what they read.
   Status map_for_reads();
