@@ -6,8 +6,10 @@
 #
 #   scripts/bench.sh [--quick] [--runs N] [--rows N]
 #
-# --quick: 100k history rows (latency org 20k rows), slow items (peers) run once.
-# --rows N: N history rows (latency org N/2); --runs N: runs per figure (default 3).
+# --quick: 100k history rows, slow items (peers, latency) run once.
+# --rows N: N history rows; --runs N: runs per figure (default 3).
+# The latency item syncs the same org size (behind 100 ms per request); peak RSS is also taken
+# on an org of N/20 rows, to show it stays flat as rows grow.
 # Env: BENCH_BUILD (build dir, default build/), BENCH_NO_BUILD=1 (use the binaries as they are).
 set -euo pipefail
 cmdline="$*"
@@ -26,11 +28,13 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $quick == 1 ]]; then
-  target_rows=100000; lat_rows=20000; peer_runs=1; size="quick"
+  target_rows=100000; peer_runs=1; size="quick"
 else
-  target_rows=1000000; lat_rows=50000; peer_runs=$runs; size="full"
+  target_rows=1000000; peer_runs=$runs; size="full"
 fi
-if [[ -n $rows_override ]]; then target_rows=$rows_override; lat_rows=$((rows_override / 2)); size="$rows_override rows"; fi
+if [[ -n $rows_override ]]; then target_rows=$rows_override; size="$rows_override rows"; fi
+lat_rows=$target_rows
+small_rows=$((target_rows / 20))
 token="bench-token"
 user="admin@gen.example"
 batch=2000
@@ -48,9 +52,9 @@ log() { echo "bench: $*" >&2; }
 if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
   log "building sfrewind, sfrewind-emu and ingest_ceiling (Release) in $build"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSFREWIND_BENCH=ON >/dev/null
-  ninja -C "$build" -j2 sfrewind_exe sfrewind_emu_exe ingest_ceiling >/dev/null
+  ninja -C "$build" -j2 sfrewind_exe sfrewind_emu_exe ingest_ceiling query_latency >/dev/null
 fi
-for b in sfrewind sfrewind-emu bench/ingest_ceiling; do
+for b in sfrewind sfrewind-emu bench/ingest_ceiling bench/query_latency; do
   [[ -x "$build/$b" ]] || { echo "bench: $build/$b missing" >&2; exit 1; }
 done
 if [[ ! -x /usr/bin/time ]]; then
@@ -194,28 +198,48 @@ add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")"
 log "generating the latency org ($(spec_for $lat_rows), --latency-ms 100)"
 start_emu emu-latency "$(spec_for $lat_rows)" --latency-ms 100
 lat_url="$url"
-j1=(); j8=(); lat_rss=()
+j1=(); j8=()
 for i in $(seq 1 "$peer_runs"); do
   log "latency run $i/$peer_runs"
   read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 1)"; j1+=("$w")
-  read -r n w r _ <<<"$(run_sync "$work/lat.db" "$lat_url" 8)"; j8+=("$w"); lat_rss+=("$r")
+  read -r n w _ _ <<<"$(run_sync "$work/lat.db" "$lat_url" 8)"; j8+=("$w")
 done
 add "sync, 100 ms latency, --jobs 1" "$(median "${j1[@]}") s" "$peer_runs run(s), $n rows"
 add "sync, 100 ms latency, --jobs 8" "$(median "${j8[@]}") s" "speed-up $(ratio "$(median "${j1[@]}")" "$(median "${j8[@]}")"), target >= 5x"
-add "sfrewind sync peak RSS at $n rows (flat as rows grow?)" "$(median "${lat_rss[@]}") MB" "--jobs 8, against $(median "${s_rss[@]}") MB at $sync_rows rows"
+kill "${pids[-1]}" 2>/dev/null || true
+rm -f "$work"/lat.db*
+
+# --- 5b. peak RSS on a small org: flat as rows grow? ----------------------------------------
+log "generating the small org ($(spec_for $small_rows))"
+start_emu emu-small "$(spec_for $small_rows)"
+small_rss=()
+for i in $(seq 1 "$runs"); do
+  read -r n _ r _ <<<"$(run_sync "$work/small.db" "$url" "$jobs")"; small_rss+=("$r")
+done
+kill "${pids[-1]}" 2>/dev/null || true
+add "sfrewind sync peak RSS at $n rows (flat as rows grow?)" "$(median "${small_rss[@]}") MB" "--jobs $jobs, against $(median "${s_rss[@]}") MB at $sync_rows rows"
 
 # --- 6. plan and 7. queries on the synced store -------------------------------------------------
 store="$work/store.db"
-read -r rec at <<<"$(python3 - "$store" <<'EOF'
-import sqlite3, sys
+# The busiest record, the newest change, and 10,000 records drawn at random (seeded) into a file.
+read -r rec at <<<"$(python3 - "$store" "$work/records.txt" <<'EOF'
+import random, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 rec, = db.execute("SELECT record_id FROM history GROUP BY record_id ORDER BY count(*) DESC LIMIT 1").fetchone()
 lo, hi = db.execute("SELECT min(changed_at), max(changed_at) FROM history").fetchone()
+ids = [r for r, in db.execute("SELECT DISTINCT record_id FROM history ORDER BY record_id")]
+random.Random(7).shuffle(ids)
+open(sys.argv[2], "w").write("\n".join(ids[:10000]) + "\n")
 print(rec, hi)
 EOF
 )"
 q_runs=5
-add "timeline <record> --at (busiest record)" "$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --store "$store" timeline "$rec" --at "$at") * 1000, 1))") ms" "median of $q_runs, process start included"
+start_ms="$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --version) * 1000, 1))")"
+add "timeline <record> --at (busiest record)" "$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --store "$store" timeline "$rec" --at "$at") * 1000, 1))") ms" "median of $q_runs, process start included (sfrewind --version alone: $start_ms ms)"
+ql="$("$build/bench/query_latency" --store "$store" --record "$rec" --at "$at" --runs 21)"
+add "the same query through the library" "$(jget open_query_ms <<<"$ql") ms; $(jget query_ms <<<"$ql") ms on an open store" "bench/query_latency, median of 21: open read-only + load_timeline"
+n_recs=$(wc -l <"$work/records.txt")
+add "timeline --records-file F --at ($n_recs records)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" timeline --records-file "$work/records.txt" --at "$at") * 1000, 1))") ms" "median of $runs, records drawn at random (seed 7); target < 500 ms"
 add "changes --summary (whole store)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" changes --summary) * 1000, 1))") ms" "median of $runs"
 creds=(--access-token "$token" --instance-url "$main_url")
 window=(--from 2025-01-01T00:00:00Z --to 2100-01-01T00:00:00Z)
