@@ -34,8 +34,8 @@ void print_rows(Context& ctx, const ChangesArgs& args, const report::ChangesResu
   }
 }
 
-void print_summary(Context& ctx, const ChangesArgs& args, const report::ChangesResult& r) {
-  auto summary = timeline::summarize(r.rows, r.filter);
+void print_summary(Context& ctx, const ChangesArgs& args, const report::ChangeSummaryResult& r) {
+  const auto& summary = r.rows;
   if (ctx.global.json) {
     ctx.out << report::summary_json(summary, r.names);
   } else if (args.csv) {
@@ -55,13 +55,15 @@ int run_changes(Context& ctx, const ChangesArgs& args) {
   if (!store) return report_error(ctx, store.error());
   report::ChangesRequest request{args.users, args.integration, args.object, args.field,
                                  args.from,  args.to,          Timestamp::now()};
+  if (args.summary) {
+    auto summary = report::load_change_summary(*store, request);
+    if (!summary) return report_error(ctx, summary.error());
+    print_summary(ctx, args, *summary);
+    return kExitOk;
+  }
   auto result = report::load_changes(*store, request);
   if (!result) return report_error(ctx, result.error());
-  if (args.summary) {
-    print_summary(ctx, args, *result);
-  } else {
-    print_rows(ctx, args, *result);
-  }
+  print_rows(ctx, args, *result);
   return kExitOk;
 }
 

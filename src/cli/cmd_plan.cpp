@@ -107,7 +107,7 @@ Result<std::vector<std::string>> resolve_users(Store& store, const std::string& 
 Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_id,
                                           const std::vector<std::string>& users,
                                           const PlanInput& in, std::set<std::string>& deleted) {
-  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}};
+  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}, ""};
   auto own = store.history_rows(mine);
   if (!own) return own.error();
   std::set<std::string> touched;
@@ -117,7 +117,7 @@ Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_i
   if (touched.empty()) return std::vector<HistoryRow>();
   // Only the touched records' rows, through the record index (not every row of the object).
   HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt,
-                       std::vector<std::string>(touched.begin(), touched.end())};
+                       std::vector<std::string>(touched.begin(), touched.end()), ""};
   auto rows = store.history_rows(theirs);
   if (!rows) return rows.error();
   std::erase_if(*rows, [&](const HistoryRow& r) { return !selected(in, r); });

@@ -91,7 +91,10 @@ Result<std::string> single_org(Store& store) {
   return orgs->front();
 }
 
-Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) {
+namespace {
+
+// Validates `request` and fills everything of a ChangesResult but its rows.
+Result<ChangesResult> prepare_changes(Store& store, const ChangesRequest& request) {
   ChangesResult result;
   if (auto s = check_name(request.sobject, "object"); !s) return s.error();
   if (auto s = check_name(request.field, "field"); !s) return s.error();
@@ -110,11 +113,44 @@ Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) 
   if (!names) return names.error();
   result.names = std::move(*names);
   result.filter = timeline::ChangeFilter{*users, request.sobject, request.field, *from, *to, true};
-  if (request.integration && users->empty()) return result;  // no integration user: no rows
-  HistoryFilter filter{*org, *users, request.sobject, request.field, "", *from, *to, {}};
-  auto rows = store.history_rows(filter);
+  return result;
+}
+
+// What the store reads for `r`; no rows at all when --integration found no integration user.
+std::optional<HistoryFilter> history_filter(const ChangesRequest& request, const ChangesResult& r) {
+  if (request.integration && r.filter.users.empty()) return std::nullopt;
+  const timeline::ChangeFilter& f = r.filter;
+  return HistoryFilter{r.org_id, f.users, f.sobject, f.field, "", f.from, f.to, {}, ""};
+}
+
+}  // namespace
+
+Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) {
+  auto result = prepare_changes(store, request);
+  if (!result) return result.error();
+  auto filter = history_filter(request, *result);
+  if (!filter) return result;
+  auto rows = store.history_rows(*filter);
   if (!rows) return rows.error();
-  result.rows = timeline::filter_rows(*rows, result.filter);
+  result->rows = timeline::filter_rows(*rows, result->filter);
+  return result;
+}
+
+Result<ChangeSummaryResult> load_change_summary(Store& store, const ChangesRequest& request) {
+  auto changes = prepare_changes(store, request);
+  if (!changes) return changes.error();
+  ChangeSummaryResult result{changes->org_id, changes->filter, {}, std::move(changes->names)};
+  auto filter = history_filter(request, *changes);
+  if (!filter) return result;
+  // Two streamed passes, no copy of the rows: the lookup (EntityId) rows, then every row.
+  timeline::SummaryBuilder builder(result.filter);
+  filter->data_type = "EntityId";
+  auto lookups = store.each_history_row(*filter, [&](const HistoryRow& r) { builder.note_lookup(r); });
+  if (!lookups) return lookups.error();
+  filter->data_type.clear();
+  auto all = store.each_history_row(*filter, [&](const HistoryRow& r) { builder.add(r); });
+  if (!all) return all.error();
+  result.rows = builder.finish();
   return result;
 }
 

@@ -25,6 +25,7 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
   };
   if (!f.sobject.empty()) add("sobject =", f.sobject);
   if (!f.field.empty()) add("field =", f.field);
+  if (!f.data_type.empty()) add("data_type =", f.data_type);
   if (!f.record_id.empty()) add("record_id =", f.record_id);
   if (!f.record_ids.empty()) {
     std::string list = "[";
@@ -46,17 +47,18 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
   return sql;
 }
 
+// Reads into `r` reusing its buffers (a fresh row or one streamed through again).
 void read_row(const store::Statement& st, HistoryRow& r) {
-  r.org_id = st.column_text(0);
-  r.history_id = st.column_text(1);
-  r.sobject = st.column_text(2);
-  r.record_id = st.column_text(3);
-  r.field = st.column_text(4);
-  r.data_type = st.column_text(5);
-  r.old_value = st.column_optional(6);
-  r.new_value = st.column_optional(7);
-  r.changed_by = st.column_text(8);
-  r.changed_at = Timestamp::parse(st.column_text(9)).value_or(Timestamp());
+  st.column_into(0, r.org_id);
+  st.column_into(1, r.history_id);
+  st.column_into(2, r.sobject);
+  st.column_into(3, r.record_id);
+  st.column_into(4, r.field);
+  st.column_into(5, r.data_type);
+  st.column_into(6, r.old_value);
+  st.column_into(7, r.new_value);
+  st.column_into(8, r.changed_by);
+  r.changed_at = Timestamp::parse(st.column_view(9)).value_or(Timestamp());
   r.is_deleted = st.column_int(10) != 0;
 }
 
@@ -98,6 +100,15 @@ Result<std::vector<HistoryRow>> Store::history_rows(const HistoryFilter& filter)
                           [&](const store::Statement& st) { read_row(st, out.emplace_back()); });
   if (!s) return s.error();
   return out;
+}
+
+Status Store::each_history_row(const HistoryFilter& filter,
+                               const std::function<void(const HistoryRow&)>& fn) {
+  HistoryRow row;
+  return select_history(impl_->db.get(), filter, false, [&](const store::Statement& st) {
+    read_row(st, row);
+    fn(row);
+  });
 }
 
 Result<std::int64_t> Store::history_count(const std::string& org_id) {

@@ -90,6 +90,32 @@ std::optional<std::string> Statement::column_optional(int index) const {
   return column_text(index);
 }
 
+void Statement::column_into(int index, std::string& out) const {
+  const auto* p = sqlite3_column_text(stmt_.get(), index);
+  int n = sqlite3_column_bytes(stmt_.get(), index);
+  if (p) {
+    out.assign(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+  } else {
+    out.clear();
+  }
+}
+
+void Statement::column_into(int index, std::optional<std::string>& out) const {
+  if (column_is_null(index)) {
+    out.reset();
+    return;
+  }
+  if (!out) out.emplace();
+  column_into(index, *out);
+}
+
+std::string_view Statement::column_view(int index) const {
+  const auto* p = sqlite3_column_text(stmt_.get(), index);
+  int n = sqlite3_column_bytes(stmt_.get(), index);
+  return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+           : std::string_view();
+}
+
 bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
 }

@@ -45,6 +45,11 @@ class Statement {
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
   std::optional<std::string> column_optional(int index) const;
+  // The text in place, valid until the next step() or reset().
+  std::string_view column_view(int index) const;
+  // Assign into `out`, reusing its buffer: for readers that stream many rows through one row.
+  void column_into(int index, std::string& out) const;
+  void column_into(int index, std::optional<std::string>& out) const;
   bool column_is_null(int index) const;
 
  private:

@@ -10,17 +10,6 @@
 namespace sfrewind::timeline {
 namespace {
 
-// Key of the Text row a lookup EntityId row pairs with.
-std::string pair_key(const HistoryRow& r) {
-  std::string k;
-  k.reserve(r.record_id.size() + r.field.size() + r.changed_by.size() + 24);
-  k.append(r.record_id).push_back('\x1f');
-  k.append(r.field).push_back('\x1f');
-  k.append(r.changed_by).push_back('\x1f');
-  k.append(std::to_string(r.changed_at.ms()));
-  return k;
-}
-
 }  // namespace
 
 bool matches(const HistoryRow& row, const ChangeFilter& filter) {
@@ -53,36 +42,58 @@ std::vector<HistoryRow> filter_rows(std::span<const HistoryRow> rows, const Chan
 }
 
 std::vector<SummaryRow> summarize(std::span<const HistoryRow> rows, const ChangeFilter& filter) {
-  std::vector<HistoryRow> kept = filter_rows(rows, filter);
-  std::unordered_set<std::string> id_rows;
-  for (const auto& r : kept) {
-    if (r.data_type == "EntityId") id_rows.insert(pair_key(r));
+  std::vector<HistoryRow> kept = filter_rows(rows, filter);  // drops repeated history ids
+  SummaryBuilder builder(filter);
+  for (const auto& r : kept) builder.note_lookup(r);
+  for (const auto& r : kept) builder.add(r);
+  return builder.finish();
+}
+
+SummaryBuilder::SummaryBuilder(ChangeFilter filter) : filter_(std::move(filter)) {}
+
+// Key of the Text row a lookup EntityId row pairs with (same record, field, user and instant).
+const std::string& SummaryBuilder::pair_key(const HistoryRow& r) {
+  key_.clear();
+  key_.append(r.record_id).push_back('\x1f');
+  key_.append(r.field).push_back('\x1f');
+  key_.append(r.changed_by).push_back('\x1f');
+  key_.append(std::to_string(r.changed_at.ms()));
+  return key_;
+}
+
+void SummaryBuilder::note_lookup(const HistoryRow& row) {
+  if (row.data_type == "EntityId" && matches(row, filter_)) lookups_.insert(pair_key(row));
+}
+
+void SummaryBuilder::add(const HistoryRow& r) {
+  if (!matches(r, filter_)) return;
+  auto it = groups_.find(std::tie(r.changed_by, r.sobject, r.field));
+  if (it == groups_.end()) {
+    it = groups_.try_emplace(Key{r.changed_by, r.sobject, r.field}).first;
+    SummaryRow& s = it->second.row;
+    s.changed_by = r.changed_by;
+    s.sobject = r.sobject;
+    s.field = r.field;
+    s.first = s.last = r.changed_at;
   }
-  using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, SummaryRow> groups;
-  std::map<Key, std::unordered_set<std::string>> records;
-  for (const auto& r : kept) {
-    Key key{r.changed_by, r.sobject, r.field};
-    auto [it, fresh] = groups.try_emplace(key);
-    SummaryRow& s = it->second;
-    if (fresh) {
-      s.changed_by = r.changed_by;
-      s.sobject = r.sobject;
-      s.field = r.field;
-      s.first = r.changed_at;
-    }
-    s.last = r.changed_at;  // rows are sorted by time
-    ++s.rows;
-    bool name_row = r.data_type != "EntityId" && id_rows.count(pair_key(r)) > 0;
-    if (!name_row) ++s.changes;
-    records[key].insert(r.record_id);
-  }
+  SummaryRow& s = it->second.row;
+  s.first = std::min(s.first, r.changed_at);
+  s.last = std::max(s.last, r.changed_at);
+  ++s.rows;
+  bool name_row = r.data_type != "EntityId" && !lookups_.empty() && lookups_.count(pair_key(r)) > 0;
+  if (!name_row) ++s.changes;
+  auto& records = it->second.records;
+  if (records.find(r.record_id) == records.end()) records.insert(r.record_id);
+}
+
+std::vector<SummaryRow> SummaryBuilder::finish() {
   std::vector<SummaryRow> out;
-  out.reserve(groups.size());
-  for (auto& [key, s] : groups) {
-    s.records = records[key].size();
-    out.push_back(std::move(s));
+  out.reserve(groups_.size());
+  for (auto& [key, g] : groups_) {
+    g.row.records = g.records.size();
+    out.push_back(std::move(g.row));
   }
+  groups_.clear();
   return out;
 }
 

@@ -6,6 +6,10 @@
 #include <set>
 #include <string>
 
+#include <sfrewind/report/review_query.hpp>
+#include <sfrewind/store/store.hpp>
+#include <sfrewind/timeline/timeline.hpp>
+
 #include "support/acme_fixture.hpp"
 
 using namespace sfrewind;
@@ -94,6 +98,40 @@ TEST_SUITE("review") {
     REQUIRE(csv.code == 0);
     check_golden("review/changes_summary_attacker.csv", csv.out);
     CHECK(csv.out.find("Invoice__c,Paid__c,300,300,300,2026-11-20T01:00:00.000Z") != std::string::npos);
+  }
+
+  TEST_CASE("the streamed change summary equals summarize over the rows load_changes reads") {
+    Acme acme;
+    acme.sync();
+    auto store = Store::open({acme.store(), false, true});
+    REQUIRE(store);
+    std::vector<report::ChangesRequest> requests{
+        {{}, false, "", "", "", "", Timestamp::now()},
+        {{kAttacker}, false, "", "", kWindowFrom, kWindowTo, Timestamp::now()},
+        {{}, true, "", "", "", "", Timestamp::now()},
+        {{}, false, "Account", "Owner", "", "", Timestamp::now()},
+    };
+    auto same = [](const timeline::SummaryRow& a, const timeline::SummaryRow& b) {
+      return a.changed_by == b.changed_by && a.sobject == b.sobject && a.field == b.field &&
+             a.changes == b.changes && a.rows == b.rows && a.records == b.records &&
+             a.first == b.first && a.last == b.last;
+    };
+    std::size_t lookup_groups = 0;
+    for (const auto& request : requests) {
+      auto rows = report::load_changes(*store, request);
+      auto streamed = report::load_change_summary(*store, request);
+      REQUIRE(rows);
+      REQUIRE(streamed);
+      auto expected = timeline::summarize(rows->rows, rows->filter);
+      REQUIRE_FALSE(expected.empty());
+      REQUIRE(streamed->rows.size() == expected.size());
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO(expected[i].changed_by, " ", expected[i].sobject, ".", expected[i].field);
+        CHECK(same(streamed->rows[i], expected[i]));
+        if (expected[i].rows > expected[i].changes) ++lookup_groups;
+      }
+    }
+    CHECK(lookup_groups > 0);  // lookup name rows were paired, not counted as changes
   }
 
   TEST_CASE("changes --integration includes the attacker and the marketing integration") {

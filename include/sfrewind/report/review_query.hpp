@@ -36,6 +36,17 @@ struct ChangesResult {
 // kStorage as Store.
 Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request);
 
+struct ChangeSummaryResult {
+  std::string org_id;
+  timeline::ChangeFilter filter;
+  std::vector<timeline::SummaryRow> rows;  // as timeline::summarize of load_changes' rows
+  UserNames names;
+};
+
+// `changes --summary`: the request of load_changes grouped by user, object and field, read in
+// two passes over the store without holding the rows. Errors as load_changes.
+Result<ChangeSummaryResult> load_change_summary(Store& store, const ChangesRequest& request);
+
 struct TimelineRequest {
   std::string record;  // 15/18-char id
   std::string field;   // "" = every field and the events

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -80,6 +81,7 @@ struct HistoryFilter {
   std::optional<Timestamp> from;  // inclusive
   std::optional<Timestamp> to;    // exclusive
   std::vector<std::string> record_ids;  // any of these (18-character ids); empty: no filter
+  std::string data_type;                // only rows of this history DataType; empty: any
 };
 
 // A stored history row plus what the store knows about it.
@@ -214,6 +216,10 @@ class Store {
   // The rows `filter` selects without the store's own columns, in no set order: for callers
   // that sort anyway (timelines, plans), as ordering here costs SQLite a temporary B-tree.
   Result<std::vector<HistoryRow>> history_rows(const HistoryFilter& filter);
+  // The same rows handed to `fn` one at a time through one reused HistoryRow (valid only during
+  // the call), so a whole-store pass keeps no copy of the rows and allocates almost nothing.
+  Status each_history_row(const HistoryFilter& filter,
+                          const std::function<void(const HistoryRow&)>& fn);
   // Maps the file for reads (read-only stores always are): big reads such as plan's stop
   // copying every page, at the cost of resident memory for what they read.
   Status map_for_reads();

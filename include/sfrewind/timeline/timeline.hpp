@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include <sfrewind/history.hpp>
@@ -142,5 +146,30 @@ struct SummaryRow {
 
 // Groups the rows passing `filter` by (changed_by, sobject, field), sorted by those keys.
 std::vector<SummaryRow> summarize(std::span<const HistoryRow> rows, const ChangeFilter& filter);
+
+// summarize() over rows streamed in two passes and not kept: every row (or at least every
+// EntityId row) through note_lookup(), then every row through add(), then finish() once.
+// REQUIRES: no history id repeats (summarize() drops repeats; a store's org never has them).
+class SummaryBuilder {
+ public:
+  explicit SummaryBuilder(ChangeFilter filter);
+  // Remembers a lookup (EntityId) row passing the filter, so add() knows its name row.
+  void note_lookup(const HistoryRow& row);
+  void add(const HistoryRow& row);
+  std::vector<SummaryRow> finish();
+
+ private:
+  struct Group {
+    SummaryRow row;
+    std::unordered_set<std::string> records;
+  };
+  using Key = std::tuple<std::string, std::string, std::string>;  // changed_by, sobject, field
+  const std::string& pair_key(const HistoryRow& row);
+
+  ChangeFilter filter_;
+  std::unordered_set<std::string> lookups_;  // pair keys of EntityId rows
+  std::map<Key, Group, std::less<>> groups_;
+  std::string key_;  // pair_key's buffer
+};
 
 }  // namespace sfrewind::timeline
