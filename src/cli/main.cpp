@@ -1,13 +1,7 @@
-// sfrewind: the command-line entry point.
+// sfrewind: the command-line entry point. libcurl is loaded by the first HTTP client (see
+// src/http/curl_api.hpp), so offline commands never pay for it.
 #include <iostream>
-
-#include <curl/curl.h>
 
 #include "cli/app.hpp"
 
-int main(int argc, char** argv) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  int rc = sfrewind::cli::run(argc, argv, std::cout, std::cerr);
-  curl_global_cleanup();
-  return rc;
-}
+int main(int argc, char** argv) { return sfrewind::cli::run(argc, argv, std::cout, std::cerr); }

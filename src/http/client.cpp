@@ -109,40 +109,41 @@ struct HttpClient::Impl {
 Status HttpClient::Impl::set_options(const Request& request, CurlHeaders& headers, Attempt& out,
                                      char* errbuf) {
   CURL* h = easy.get();
-  curl_easy_reset(h);  // keeps the connection cache: keep-alive survives
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  const CurlApi& c = curl_api();
+  c.easy_reset(h);  // keeps the connection cache: keep-alive survives
+  c.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  c.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  c.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  c.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  c.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  c.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   if (options.compress_loopback || !is_loopback_url(request.url)) {
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
+    c.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
   }
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
-  if (!options.no_proxy.empty()) curl_easy_setopt(h, CURLOPT_NOPROXY, options.no_proxy.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.response.body);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.response.headers);
+  c.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  c.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+  if (!options.no_proxy.empty()) c.easy_setopt(h, CURLOPT_NOPROXY, options.no_proxy.c_str());
+  c.easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
+  c.easy_setopt(h, CURLOPT_WRITEDATA, &out.response.body);
+  c.easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);
+  c.easy_setopt(h, CURLOPT_HEADERDATA, &out.response.headers);
   std::string agent = fmt::format("sfrewind/{}", kVersion);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());  // libcurl copies strings
+  c.easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());  // libcurl copies strings
   for (const auto& [name, value] : request.headers.fields()) {
     if (auto s = headers.append(name + ": " + value); !s) return s;
   }
   if (auto s = headers.append("Sforce-Call-Options: client=" + agent); !s) return s;
   if (auto s = headers.append("Expect:"); !s) return s;
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  c.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   if (request.method == Method::kGet) {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    c.easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else {
     if (request.method != Method::kPost) {
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method_name(request.method)).c_str());
+      c.easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method_name(request.method)).c_str());
     }
     if (request.method != Method::kDelete || !request.body.empty()) {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+      c.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+      c.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
     }
   }
@@ -159,13 +160,14 @@ Attempt HttpClient::Impl::perform(const Request& request) {
     return out;
   }
   ++attempts;
-  out.rc = curl_easy_perform(easy.get());
+  const CurlApi& c = curl_api();
+  out.rc = c.easy_perform(easy.get());
   if (out.rc != CURLE_OK) {
-    out.error = errbuf[0] != 0 ? std::string(errbuf) : curl_easy_strerror(out.rc);
+    out.error = errbuf[0] != 0 ? std::string(errbuf) : c.easy_strerror(out.rc);
     return out;
   }
   long status = 0;
-  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+  c.easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   out.response.status = static_cast<int>(status);
   return out;
 }

@@ -1,0 +1,71 @@
+// Loading libcurl with dlopen on first use: see curl_api.hpp.
+#include "http/curl_api.hpp"
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace sfrewind::http {
+namespace {
+
+struct Loaded {
+  CurlApi api{};
+  std::string error;  // empty when api is complete and initialised
+};
+
+// Looks up `name`; records the first missing one in `error`.
+template <class Fn>
+bool find(void* lib, const char* name, Fn& out, std::string& error) {
+  void* p = ::dlsym(lib, name);
+  if (p == nullptr) {
+    error = fmt::format("libcurl has no {}", name);
+    return false;
+  }
+  static_assert(sizeof(Fn) == sizeof(p));
+  std::memcpy(&out, &p, sizeof(p));  // object pointer to function pointer, as POSIX allows
+  return true;
+}
+
+Loaded load() {
+  Loaded l;
+  void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    const char* why = ::dlerror();
+    l.error = fmt::format("cannot load libcurl (libcurl.so.4): {}", why ? why : "not found");
+    return l;
+  }
+  CURLcode (*global_init)(long) = nullptr;
+  CurlApi& a = l.api;
+  bool all = find(lib, "curl_global_init", global_init, l.error) &&
+             find(lib, "curl_easy_init", a.easy_init, l.error) &&
+             find(lib, "curl_easy_cleanup", a.easy_cleanup, l.error) &&
+             find(lib, "curl_easy_reset", a.easy_reset, l.error) &&
+             find(lib, "curl_easy_setopt", a.easy_setopt, l.error) &&
+             find(lib, "curl_easy_perform", a.easy_perform, l.error) &&
+             find(lib, "curl_easy_getinfo", a.easy_getinfo, l.error) &&
+             find(lib, "curl_easy_strerror", a.easy_strerror, l.error) &&
+             find(lib, "curl_slist_append", a.slist_append, l.error) &&
+             find(lib, "curl_slist_free_all", a.slist_free_all, l.error);
+  if (all && global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) l.error = "curl_global_init failed";
+  return l;  // the library stays loaded for the life of the process
+}
+
+const Loaded& loaded() {
+  static const Loaded l = load();  // once, thread-safe
+  return l;
+}
+
+}  // namespace
+
+Result<const CurlApi*> load_curl() {
+  const Loaded& l = loaded();
+  if (!l.error.empty()) return make_error(ErrorCode::kInternal, l.error);
+  return &l.api;
+}
+
+const CurlApi& curl_api() { return loaded().api; }
+
+}  // namespace sfrewind::http
