@@ -1,10 +1,6 @@
 // Real kills of apply: the sfrewind binary is killed with SIGKILL mid-apply and rerun until it
 // completes; the org must end as after an apply never killed, with no item written twice.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <random>
@@ -15,34 +11,16 @@
 #include <sfrewind/store/store.hpp>
 
 #include "rollback/acme_fixture.hpp"
-
-extern char** environ;
+#include "support/spawn.hpp"
 
 namespace sfrewind::test::rollback_tests {
 namespace {
 
 // Starts `sfrewind apply PLAN --yes` for the fixture's store; returns the child pid.
 pid_t spawn_apply(AcmeFixture& f, const std::string& plan) {
-  std::string bin = std::string(SFREWIND_BINARY_DIR) + "/sfrewind";
-  std::vector<std::string> args = {bin, "--store", f.store_path(), "-q", "apply", plan, "--yes"};
+  std::vector<std::string> args = {"--store", f.store_path(), "-q", "apply", plan, "--yes"};
   for (auto& c : f.creds()) args.push_back(c);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  return spawn_sfrewind(args, false);
 }
 
 TEST_SUITE("rollback_exec") {

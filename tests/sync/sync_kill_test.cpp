@@ -1,10 +1,6 @@
 // Real kills: the sfrewind binary is killed with SIGKILL mid-sync and rerun until it completes;
 // the store must then hold exactly what a sync that was never killed stores.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <random>
@@ -13,35 +9,19 @@
 #include <doctest/doctest.h>
 
 #include "support/acme.hpp"
+#include "support/spawn.hpp"
 #include "support/temp_dir.hpp"
-
-extern char** environ;
 
 namespace {
 
+using sfrewind::test::wait_exit;
+
 // Starts `sfrewind sync` against `url` into `store`; returns the child pid.
 pid_t spawn_sync(const std::string& url, const std::string& store) {
-  std::string bin = std::string(SFREWIND_BINARY_DIR) + "/sfrewind";
-  std::vector<std::string> args = {bin, "--store", store, "-q", "sync", "--client-id",
-                                   "acme-responder-app", "--client-secret",
-                                   "acme-responder-secret", "--login-url", url,
-                                   "--jobs", "3", "--batch-size", "200"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  return sfrewind::test::spawn_sfrewind({"--store", store, "-q", "sync", "--client-id",
+                                         "acme-responder-app", "--client-secret",
+                                         "acme-responder-secret", "--login-url", url, "--jobs",
+                                         "3", "--batch-size", "200"});
 }
 
 }  // namespace
