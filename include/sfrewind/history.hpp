@@ -1,6 +1,7 @@
 // HistoryRow: one Field History row as the store keeps it, shared by sync, timeline and rollback.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,15 @@ struct HistoryRow {
 
   FieldValue old_field_value() const { return FieldValue::from_stored(old_value, data_type); }
   FieldValue new_field_value() const { return FieldValue::from_stored(new_value, data_type); }
+};
+
+// Where one stored row sits in a store's record index: enough to choose rows before reading
+// them (see Store::history_keys).
+struct HistoryKey {
+  std::string record_id;
+  std::string field;
+  Timestamp changed_at;
+  std::int64_t row = 0;  // the row's handle in its store
 };
 
 // Returns true when `field` names an event ("created", "ownerAssignment", "locked", ...) rather

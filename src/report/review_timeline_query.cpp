@@ -61,6 +61,26 @@ Result<std::map<std::string, std::vector<timeline::SnapshotValue>>> snapshot_val
   return out;
 }
 
+// A snapshot's fit depends on every change between it and the time asked: records with
+// snapshot values get their timelines from all of their rows.
+Status read_whole(Store& store, const std::string& org_id,
+                  const std::map<std::string, std::vector<timeline::SnapshotValue>>& snaps,
+                  std::vector<timeline::RecordTimeline>& timelines,
+                  const std::map<std::string, std::size_t>& index) {
+  HistoryFilter filter;
+  filter.org_id = org_id;
+  for (const auto& entry : snaps) {
+    if (index.count(entry.first)) filter.record_ids.push_back(entry.first);
+  }
+  if (filter.record_ids.empty()) return ok();
+  auto rows = store.history_rows(filter);
+  if (!rows) return rows.error();
+  for (auto& whole : timeline::build_timelines(*rows)) {
+    timelines[index.at(whole.record_id)] = std::move(whole);
+  }
+  return ok();
+}
+
 // "" (every field) or one plain field name.
 Status check_field(const std::string& field) {
   if (field.empty() || (api::validate_identifier(field) && field.find('.') == std::string::npos)) {
@@ -102,16 +122,17 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   auto org = single_org(store);
   if (!org) return org.error();
   result.org_id = *org;
-  HistoryFilter filter;
-  filter.org_id = *org;
-  filter.record_ids = *ids;
-  auto rows = store.history_rows(filter);
+  // Only the rows the values depend on: located in the record index, then read by handle.
+  auto keys = store.history_keys(*ids);
+  if (!keys) return keys.error();
+  auto rows = store.history_rows_at(timeline::rows_for_values_at(*keys, *at));
   if (!rows) return rows.error();
   auto timelines = timeline::build_timelines(*rows);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
   auto snaps = snapshot_values_of(store, *org, timelines);
   if (!snaps) return snaps.error();
+  if (auto s = read_whole(store, *org, *snaps, timelines, index); !s) return s.error();
   for (const std::string& id : *ids) {
     auto it = index.find(id);
     if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));

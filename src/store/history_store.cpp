@@ -8,6 +8,13 @@
 namespace sfrewind {
 namespace {
 
+// A JSON array of `texts`, for json_each().
+std::string json_array(std::span<const std::string> texts) {
+  std::string list = "[";
+  for (const std::string& t : texts) list += (list.size() > 1 ? "," : "") + json_quote(t);
+  return list + "]";
+}
+
 // `stored` adds the store's own columns (history_object, vanished) and the documented order.
 std::string history_select(const HistoryFilter& f, bool stored, std::vector<std::string>& args) {
   std::string sql =
@@ -28,9 +35,7 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
   if (!f.data_type.empty()) add("data_type =", f.data_type);
   if (!f.record_id.empty()) add("record_id =", f.record_id);
   if (!f.record_ids.empty()) {
-    std::string list = "[";
-    for (const std::string& id : f.record_ids) list += (list.size() > 1 ? "," : "") + json_quote(id);
-    args.push_back(list + "]");
+    args.push_back(json_array(f.record_ids));
     sql += fmt::format(" AND record_id IN (SELECT value FROM json_each(?{}))", args.size());
   }
   if (f.from) add("changed_at >=", f.from->to_iso());
@@ -100,6 +105,51 @@ Result<std::vector<HistoryRow>> Store::history_rows(const HistoryFilter& filter)
                           [&](const store::Statement& st) { read_row(st, out.emplace_back()); });
   if (!s) return s.error();
   return out;
+}
+
+Result<std::vector<HistoryKey>> Store::history_keys(std::span<const std::string> record_ids) {
+  std::vector<HistoryKey> out;
+  if (record_ids.empty()) return out;
+  auto st = store::Statement::prepare(
+      impl_->db.get(),
+      "SELECT record_id, field, changed_at, rowid FROM history INDEXED BY history_by_record "
+      "WHERE record_id IN (SELECT value FROM json_each(?1)) ORDER BY record_id, field, changed_at",
+      false);
+  if (!st) return st.error();
+  if (auto s = st->bind(1, json_array(record_ids)); !s) return s.error();
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    HistoryKey& k = out.emplace_back();
+    st->column_into(0, k.record_id);
+    st->column_into(1, k.field);
+    k.changed_at = Timestamp::parse(st->column_view(2)).value_or(Timestamp());
+    k.row = st->column_int(3);
+  }
+}
+
+Result<std::vector<HistoryRow>> Store::history_rows_at(std::span<const std::int64_t> rows) {
+  std::vector<HistoryRow> out;
+  if (rows.empty()) return out;
+  std::string list = "[";
+  for (std::int64_t r : rows) list += fmt::format("{}{}", list.size() > 1 ? "," : "", r);
+  list += "]";
+  auto st = store::Statement::prepare(
+      impl_->db.get(),
+      "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
+      "new_value, changed_by, changed_at, is_deleted FROM history "
+      "WHERE rowid IN (SELECT value FROM json_each(?1))",
+      false);
+  if (!st) return st.error();
+  if (auto s = st->bind(1, list); !s) return s.error();
+  out.reserve(rows.size());
+  while (true) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    read_row(*st, out.emplace_back());
+  }
 }
 
 Status Store::each_history_row(const HistoryFilter& filter,

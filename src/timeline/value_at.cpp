@@ -78,7 +78,60 @@ ValueAt from_history(const FieldChain* chain, const std::string& field, Timestam
   return v;
 }
 
+// Adds the rows values_at needs of one field's keys [b, e) (sorted by time).
+void field_rows(std::span<const HistoryKey> keys, std::size_t b, std::size_t e, Timestamp at,
+                std::vector<std::int64_t>& out) {
+  // Runs: keys sharing one second; run_start[i] is the first key of run i.
+  std::vector<std::size_t> run_start;
+  for (std::size_t i = b; i < e; ++i) {
+    if (i == b || second_of(keys[i].changed_at) != second_of(keys[i - 1].changed_at)) {
+      run_start.push_back(i);
+    }
+  }
+  run_start.push_back(e);
+  const std::size_t runs = run_start.size() - 1;
+  std::size_t last = runs;  // the last run with a change before `at`
+  for (std::size_t r = 0; r < runs; ++r) {
+    if (keys[run_start[r]].changed_at < at) last = r;
+  }
+  std::size_t from = 0, to = 0;  // runs [from, to]
+  if (last != runs) {
+    from = last;
+    while (from > 0 && run_start[from] - run_start[from - 1] != 1) --from;
+    if (from > 0) --from;  // the single-row run itself
+    to = last;
+  }
+  for (std::size_t i = run_start[from]; i < run_start[to + 1]; ++i) out.push_back(keys[i].row);
+}
+
 }  // namespace
+
+std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at) {
+  std::vector<std::int64_t> out;
+  std::size_t record_begin = 0;
+  bool record_has_fields = false;
+  for (std::size_t b = 0; b < keys.size();) {
+    std::size_t e = b + 1;
+    while (e < keys.size() && keys[e].record_id == keys[b].record_id &&
+           keys[e].field == keys[b].field) {
+      ++e;
+    }
+    if (!is_history_event(keys[b].field)) {
+      field_rows(keys, b, e, at, out);
+      record_has_fields = true;
+    }
+    bool record_ends = e == keys.size() || keys[e].record_id != keys[b].record_id;
+    if (record_ends) {
+      if (!record_has_fields) {  // events only: they tell the record's object
+        for (std::size_t i = record_begin; i < e; ++i) out.push_back(keys[i].row);
+      }
+      record_begin = e;
+      record_has_fields = false;
+    }
+    b = e;
+  }
+  return out;
+}
 
 std::string_view value_source_name(ValueSource source) {
   switch (source) {

@@ -1,5 +1,6 @@
 // Store write path of sync: first load (indexes built at the end), staging, merge, recovery.
 #include <algorithm>
+#include <tuple>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -143,6 +144,34 @@ TEST_SUITE("store") {
       CHECK(r.changed_by == test::make_id("005", 2));
       CHECK(r.changed_at >= Timestamp(5000));
     }
+  }
+
+  TEST_CASE("history_keys lists the records' rows in index order and history_rows_at reads them") {
+    TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store);
+    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    std::vector<std::string> wanted{test::make_id("a01", 5), test::make_id("a01", 2)};
+    auto keys = store->history_keys(wanted);
+    REQUIRE(keys);
+    REQUIRE(keys->size() == 12);  // ids 2, 5, 9, 12, ... up to 40, seven records round robin
+    for (std::size_t i = 1; i < keys->size(); ++i) {
+      const auto& a = (*keys)[i - 1];
+      const auto& b = (*keys)[i];
+      CHECK(std::tie(a.record_id, a.field, a.changed_at) <= std::tie(b.record_id, b.field, b.changed_at));
+    }
+    CHECK(keys->front().record_id == test::make_id("a01", 2));
+    std::vector<std::int64_t> handles{(*keys)[0].row, (*keys)[7].row};
+    auto got = store->history_rows_at(handles);
+    REQUIRE(got);
+    REQUIRE(got->size() == 2);
+    std::vector<std::string> at_keys{(*keys)[0].changed_at.to_iso(), (*keys)[7].changed_at.to_iso()};
+    std::vector<std::string> at_rows{(*got)[0].changed_at.to_iso(), (*got)[1].changed_at.to_iso()};
+    std::sort(at_keys.begin(), at_keys.end());
+    std::sort(at_rows.begin(), at_rows.end());
+    CHECK(at_rows == at_keys);
+    CHECK((*got)[0].org_id == kOrg);
+    CHECK(store->history_rows_at({})->empty());
   }
 
   TEST_CASE("rows a killed run staged are merged by the next read-write open and reported before") {

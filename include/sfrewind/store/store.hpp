@@ -216,6 +216,11 @@ class Store {
   // The rows `filter` selects without the store's own columns, in no set order: for callers
   // that sort anyway (timelines, plans), as ordering here costs SQLite a temporary B-tree.
   Result<std::vector<HistoryRow>> history_rows(const HistoryFilter& filter);
+  // The keys of every stored row of `record_ids` (any org), sorted by (record_id, field,
+  // changed_at), read from the record index alone (no row is read).
+  Result<std::vector<HistoryKey>> history_keys(std::span<const std::string> record_ids);
+  // The rows of these handles (HistoryKey::row), in no set order.
+  Result<std::vector<HistoryRow>> history_rows_at(std::span<const std::int64_t> rows);
   // The same rows handed to `fn` one at a time through one reused HistoryRow (valid only during
   // the call), so a whole-store pass keeps no copy of the rows and allocates almost nothing.
   Status each_history_row(const HistoryFilter& filter,
