@@ -94,12 +94,14 @@ void field_rows(std::span<const HistoryKey> keys, std::size_t b, std::size_t e, 
   for (std::size_t r = 0; r < runs; ++r) {
     if (keys[run_start[r]].changed_at < at) last = r;
   }
+  auto size = [&](std::size_t r) { return run_start[r + 1] - run_start[r]; };
   std::size_t from = 0, to = 0;  // runs [from, to]
   if (last != runs) {
-    from = last;
-    while (from > 0 && run_start[from] - run_start[from - 1] != 1) --from;
-    if (from > 0) --from;  // the single-row run itself
-    to = last;
+    from = to = last;
+    if (size(last) > 1) {  // its order depends on the value before it
+      while (from > 0 && size(from - 1) != 1) --from;
+      if (from > 0) --from;  // the single-row run itself
+    }
   }
   for (std::size_t i = run_start[from]; i < run_start[to + 1]; ++i) out.push_back(keys[i].row);
 }

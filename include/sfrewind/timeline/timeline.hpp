@@ -117,10 +117,10 @@ std::vector<ValueAt> values_at(const RecordTimeline& record, Timestamp at,
                                std::span<const SnapshotValue> snapshots = {});
 
 // The rows (HistoryKey::row) values_at(record, at) needs, from `keys` sorted by (record_id,
-// field, changed_at): per field, the second holding the last change before `at` and the
-// seconds back to the latest one with a single row (whose new value settles the order of the
-// seconds after it), else the whole field; a field with nothing before `at` needs only its
-// first second. Event rows are needed only for a record that has nothing else. values_at over
+// field, changed_at): per field, the second holding the last change before `at`; when that
+// second holds several rows, also the seconds back to the latest one with a single row (whose
+// new value settles the order of the seconds after it), else the whole field. A field with
+// nothing before `at` needs only its first second. Event rows are needed only for a record that has nothing else. values_at over
 // timelines built from these rows equals values_at over every row, without snapshots: a record
 // with snapshot values needs all of its rows.
 std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at);
