@@ -123,9 +123,10 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   if (!org) return org.error();
   result.org_id = *org;
   // Only the rows the values depend on: located in the record index, then read by handle.
-  auto keys = store.history_keys(*ids);
+  timeline::ValuesAtRows picker(*at);
+  auto keys = store.each_history_key(*ids, [&](const HistoryKey& k) { picker.add(k); });
   if (!keys) return keys.error();
-  auto rows = store.history_rows_at(timeline::rows_for_values_at(*keys, *at));
+  auto rows = store.history_rows_at(picker.finish());
   if (!rows) return rows.error();
   auto timelines = timeline::build_timelines(*rows);
   std::map<std::string, std::size_t> index;

@@ -109,23 +109,31 @@ Result<std::vector<HistoryRow>> Store::history_rows(const HistoryFilter& filter)
 
 Result<std::vector<HistoryKey>> Store::history_keys(std::span<const std::string> record_ids) {
   std::vector<HistoryKey> out;
-  if (record_ids.empty()) return out;
+  auto s = each_history_key(record_ids, [&](const HistoryKey& k) { out.push_back(k); });
+  if (!s) return s.error();
+  return out;
+}
+
+Status Store::each_history_key(std::span<const std::string> record_ids,
+                               const std::function<void(const HistoryKey&)>& fn) {
+  if (record_ids.empty()) return ok();
   auto st = store::Statement::prepare(
       impl_->db.get(),
       "SELECT record_id, field, changed_at, rowid FROM history INDEXED BY history_by_record "
       "WHERE record_id IN (SELECT value FROM json_each(?1)) ORDER BY record_id, field, changed_at",
       false);
   if (!st) return st.error();
-  if (auto s = st->bind(1, json_array(record_ids)); !s) return s.error();
+  if (auto s = st->bind(1, json_array(record_ids)); !s) return s;
+  HistoryKey k;
   while (true) {
     auto row = st->step();
     if (!row) return row.error();
-    if (!*row) return out;
-    HistoryKey& k = out.emplace_back();
+    if (!*row) return ok();
     st->column_into(0, k.record_id);
     st->column_into(1, k.field);
     k.changed_at = Timestamp::parse(st->column_view(2)).value_or(Timestamp());
     k.row = st->column_int(3);
+    fn(k);
   }
 }
 

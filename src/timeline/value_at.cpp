@@ -78,17 +78,16 @@ ValueAt from_history(const FieldChain* chain, const std::string& field, Timestam
   return v;
 }
 
-// Adds the rows values_at needs of one field's keys [b, e) (sorted by time).
-void field_rows(std::span<const HistoryKey> keys, std::size_t b, std::size_t e, Timestamp at,
-                std::vector<std::int64_t>& out) {
+// Adds the rows values_at needs of one field's keys (sorted by time).
+void field_rows(std::span<const ValuesAtRows::Key> keys, Timestamp at, std::vector<std::int64_t>& out) {
   // Runs: keys sharing one second; run_start[i] is the first key of run i.
   std::vector<std::size_t> run_start;
-  for (std::size_t i = b; i < e; ++i) {
-    if (i == b || second_of(keys[i].changed_at) != second_of(keys[i - 1].changed_at)) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i == 0 || second_of(keys[i].changed_at) != second_of(keys[i - 1].changed_at)) {
       run_start.push_back(i);
     }
   }
-  run_start.push_back(e);
+  run_start.push_back(keys.size());
   const std::size_t runs = run_start.size() - 1;
   std::size_t last = runs;  // the last run with a change before `at`
   for (std::size_t r = 0; r < runs; ++r) {
@@ -108,31 +107,47 @@ void field_rows(std::span<const HistoryKey> keys, std::size_t b, std::size_t e, 
 
 }  // namespace
 
-std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at) {
-  std::vector<std::int64_t> out;
-  std::size_t record_begin = 0;
-  bool record_has_fields = false;
-  for (std::size_t b = 0; b < keys.size();) {
-    std::size_t e = b + 1;
-    while (e < keys.size() && keys[e].record_id == keys[b].record_id &&
-           keys[e].field == keys[b].field) {
-      ++e;
-    }
-    if (!is_history_event(keys[b].field)) {
-      field_rows(keys, b, e, at, out);
-      record_has_fields = true;
-    }
-    bool record_ends = e == keys.size() || keys[e].record_id != keys[b].record_id;
-    if (record_ends) {
-      if (!record_has_fields) {  // events only: they tell the record's object
-        for (std::size_t i = record_begin; i < e; ++i) out.push_back(keys[i].row);
-      }
-      record_begin = e;
-      record_has_fields = false;
-    }
-    b = e;
+void ValuesAtRows::add(const HistoryKey& key) {
+  if (key.record_id != record_) {
+    end_record();
+    record_ = key.record_id;
+  } else if (key.field != field_) {
+    end_field();
   }
-  return out;
+  if (is_history_event(key.field)) {
+    events_.push_back(key.row);
+    return;
+  }
+  if (field_.empty()) field_ = key.field;
+  field_keys_.push_back(Key{key.changed_at, key.row});
+}
+
+void ValuesAtRows::end_field() {
+  if (!field_keys_.empty()) {
+    field_rows(field_keys_, at_, rows_);
+    has_fields_ = true;
+  }
+  field_keys_.clear();
+  field_.clear();
+}
+
+void ValuesAtRows::end_record() {
+  end_field();
+  if (!has_fields_) rows_.insert(rows_.end(), events_.begin(), events_.end());  // events only
+  events_.clear();
+  has_fields_ = false;
+}
+
+std::vector<std::int64_t> ValuesAtRows::finish() {
+  end_record();
+  record_.clear();
+  return std::move(rows_);
+}
+
+std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at) {
+  ValuesAtRows picker(at);
+  for (const HistoryKey& k : keys) picker.add(k);
+  return picker.finish();
 }
 
 std::string_view value_source_name(ValueSource source) {

@@ -219,6 +219,9 @@ class Store {
   // The keys of every stored row of `record_ids` (any org), sorted by (record_id, field,
   // changed_at), read from the record index alone (no row is read).
   Result<std::vector<HistoryKey>> history_keys(std::span<const std::string> record_ids);
+  // The same keys handed to `fn` one at a time through one reused HistoryKey.
+  Status each_history_key(std::span<const std::string> record_ids,
+                          const std::function<void(const HistoryKey&)>& fn);
   // The rows of these handles (HistoryKey::row), in no set order.
   Result<std::vector<HistoryRow>> history_rows_at(std::span<const std::int64_t> rows);
   // The same rows handed to `fn` one at a time through one reused HistoryRow (valid only during

@@ -125,6 +125,31 @@ std::vector<ValueAt> values_at(const RecordTimeline& record, Timestamp at,
 // with snapshot values needs all of its rows.
 std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at);
 
+// rows_for_values_at over keys streamed one at a time (same order), keeping only the current
+// field's keys.
+class ValuesAtRows {
+ public:
+  struct Key {
+    Timestamp changed_at;
+    std::int64_t row = 0;
+  };
+  explicit ValuesAtRows(Timestamp at) : at_(at) {}
+  void add(const HistoryKey& key);
+  std::vector<std::int64_t> finish();
+
+ private:
+  void end_field();
+  void end_record();
+
+  Timestamp at_;
+  std::string record_;
+  std::string field_;
+  std::vector<Key> field_keys_;
+  std::vector<std::int64_t> events_;  // the current record's event rows
+  bool has_fields_ = false;
+  std::vector<std::int64_t> rows_;
+};
+
 // A who-changed filter; empty members match everything.
 struct ChangeFilter {
   std::vector<std::string> users;  // CreatedById values
