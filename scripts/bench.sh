@@ -117,8 +117,9 @@ time_cmd() {
   local n="$1"; shift
   local ts=() t0 t1
   for _ in $(seq 1 "$n"); do
-    t0=$(date +%s.%N); "$@" >/dev/null 2>"$work/cmd.err" || { cat "$work/cmd.err" >&2; exit 1; }; t1=$(date +%s.%N)
-    ts+=("$(python3 -c "print($t1 - $t0)")")
+    # bash's own clock (microseconds): no `date` process inside the timed span
+    t0=${EPOCHREALTIME/./}; "$@" >/dev/null 2>"$work/cmd.err" || { cat "$work/cmd.err" >&2; exit 1; }; t1=${EPOCHREALTIME/./}
+    ts+=("$(( t1 - t0 ))e-6")
   done
   median "${ts[@]}"
 }
@@ -233,7 +234,7 @@ open(sys.argv[2], "w").write("\n".join(ids[:10000]) + "\n")
 print(rec, hi)
 EOF
 )"
-q_runs=5
+q_runs=21
 start_ms="$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --version) * 1000, 1))")"
 add "timeline <record> --at (busiest record)" "$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --store "$store" timeline "$rec" --at "$at") * 1000, 1))") ms" "median of $q_runs, process start included (sfrewind --version alone: $start_ms ms)"
 ql="$("$build/bench/query_latency" --store "$store" --record "$rec" --at "$at" --runs 21)"
