@@ -46,7 +46,7 @@ class SyncRun {
  public:
   SyncRun(std::shared_ptr<auth::TokenProvider> tokens, Store& store, const SyncOptions& options)
       : tokens_(std::move(tokens)), store_(store), options_(options),
-        queue_(static_cast<std::size_t>(std::max(2, options.jobs * 2))) {}
+        queue_(static_cast<std::size_t>(std::max(2, options.jobs + 1))) {}
 
   Result<SyncSummary> run();
 
