@@ -1,5 +1,8 @@
 // Store: history rows (the public `history` table) and sync state.
+#include <utility>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sfrewind/store/store.hpp>
 
@@ -15,11 +18,14 @@ std::string json_array(std::span<const std::string> texts) {
   return list + "]";
 }
 
+// The columns read_row() reads, in its order.
+constexpr std::string_view kRowColumns =
+    "org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
+    "new_value, changed_by, changed_at, is_deleted";
+
 // `stored` adds the store's own columns (history_object, vanished) and the documented order.
 std::string history_select(const HistoryFilter& f, bool stored, std::vector<std::string>& args) {
-  std::string sql =
-      "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
-      "new_value, changed_by, changed_at, is_deleted";
+  std::string sql = fmt::format("SELECT {}", kRowColumns);
   sql += stored ? ", history_object, vanished FROM history WHERE " : " FROM history WHERE ";
   // Keep SQLite off the (org_id, history_id) index (the unary plus): through it, it would read
   // the org's every row and sort them all, rather than seek the record or user index or walk
@@ -67,11 +73,10 @@ void read_row(const store::Statement& st, HistoryRow& r) {
   r.is_deleted = st.column_int(10) != 0;
 }
 
-// Runs history_select(filter, stored) and hands each row to `take`.
+// Prepares `sql` with text arguments ?1, ?2... and hands each result row to `take`.
 template <class Take>
-Status select_history(sqlite3* db, const HistoryFilter& filter, bool stored, Take&& take) {
-  std::vector<std::string> args;
-  std::string sql = history_select(filter, stored, args);
+Status each_row(sqlite3* db, const std::string& sql, const std::vector<std::string>& args,
+                Take&& take) {
   auto st = store::Statement::prepare(db, sql, false);
   if (!st) return st.error();
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -83,6 +88,14 @@ Status select_history(sqlite3* db, const HistoryFilter& filter, bool stored, Tak
     if (!*row) return ok();
     take(*st);
   }
+}
+
+// Runs history_select(filter, stored) and hands each row to `take`.
+template <class Take>
+Status select_history(sqlite3* db, const HistoryFilter& filter, bool stored, Take&& take) {
+  std::vector<std::string> args;
+  std::string sql = history_select(filter, stored, args);
+  return each_row(db, sql, args, std::forward<Take>(take));
 }
 
 }  // namespace
@@ -117,47 +130,32 @@ Result<std::vector<HistoryKey>> Store::history_keys(std::span<const std::string>
 Status Store::each_history_key(std::span<const std::string> record_ids,
                                const std::function<void(const HistoryKey&)>& fn) {
   if (record_ids.empty()) return ok();
-  auto st = store::Statement::prepare(
+  HistoryKey k;
+  return each_row(
       impl_->db.get(),
       "SELECT record_id, field, changed_at, rowid FROM history INDEXED BY history_by_record "
       "WHERE record_id IN (SELECT value FROM json_each(?1)) ORDER BY record_id, field, changed_at",
-      false);
-  if (!st) return st.error();
-  if (auto s = st->bind(1, json_array(record_ids)); !s) return s;
-  HistoryKey k;
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return ok();
-    st->column_into(0, k.record_id);
-    st->column_into(1, k.field);
-    k.changed_at = Timestamp::parse(st->column_view(2)).value_or(Timestamp());
-    k.row = st->column_int(3);
-    fn(k);
-  }
+      {json_array(record_ids)}, [&](const store::Statement& st) {
+        st.column_into(0, k.record_id);
+        st.column_into(1, k.field);
+        k.changed_at = Timestamp::parse(st.column_view(2)).value_or(Timestamp());
+        k.row = st.column_int(3);
+        fn(k);
+      });
 }
 
 Result<std::vector<HistoryRow>> Store::history_rows_at(std::span<const std::int64_t> rows) {
   std::vector<HistoryRow> out;
   if (rows.empty()) return out;
-  std::string list = "[";
-  for (std::int64_t r : rows) list += fmt::format("{}{}", list.size() > 1 ? "," : "", r);
-  list += "]";
-  auto st = store::Statement::prepare(
-      impl_->db.get(),
-      "SELECT org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
-      "new_value, changed_by, changed_at, is_deleted FROM history "
-      "WHERE rowid IN (SELECT value FROM json_each(?1))",
-      false);
-  if (!st) return st.error();
-  if (auto s = st->bind(1, list); !s) return s.error();
   out.reserve(rows.size());
-  while (true) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    read_row(*st, out.emplace_back());
-  }
+  auto s = each_row(impl_->db.get(),
+                    fmt::format("SELECT {} FROM history WHERE rowid IN (SELECT value FROM "
+                                "json_each(?1))",
+                                kRowColumns),
+                    {fmt::format("[{}]", fmt::join(rows, ","))},
+                    [&](const store::Statement& st) { read_row(st, out.emplace_back()); });
+  if (!s) return s.error();
+  return out;
 }
 
 Status Store::each_history_row(const HistoryFilter& filter,

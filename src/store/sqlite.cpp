@@ -79,26 +79,14 @@ std::int64_t Statement::column_int(int index) const {
   return sqlite3_column_int64(stmt_.get(), index);
 }
 
-std::string Statement::column_text(int index) const {
-  const auto* p = sqlite3_column_text(stmt_.get(), index);
-  int n = sqlite3_column_bytes(stmt_.get(), index);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
-}
+std::string Statement::column_text(int index) const { return std::string(column_view(index)); }
 
 std::optional<std::string> Statement::column_optional(int index) const {
   if (column_is_null(index)) return std::nullopt;
   return column_text(index);
 }
 
-void Statement::column_into(int index, std::string& out) const {
-  const auto* p = sqlite3_column_text(stmt_.get(), index);
-  int n = sqlite3_column_bytes(stmt_.get(), index);
-  if (p) {
-    out.assign(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
-  } else {
-    out.clear();
-  }
-}
+void Statement::column_into(int index, std::string& out) const { out.assign(column_view(index)); }
 
 void Statement::column_into(int index, std::optional<std::string>& out) const {
   if (column_is_null(index)) {
