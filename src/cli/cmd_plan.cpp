@@ -22,8 +22,6 @@
 namespace sfrewind::cli {
 namespace {
 
-constexpr int kDescribeJobs = 4;  // describes on this many connections at once
-
 struct PlanArgs {
   OrgOptions org;
   std::vector<std::string> users;
@@ -132,7 +130,7 @@ Status describe_fields(api::RestClient& client, const std::vector<HistoryRow>& r
   std::set<std::string> names;
   for (const auto& r : rows) names.insert(r.sobject);
   std::vector<std::string> sobjects(names.begin(), names.end());
-  auto describes = client.describe(sobjects, kDescribeJobs);
+  auto describes = client.describe(sobjects);
   if (!describes) return describes.error();
   for (std::size_t i = 0; i < sobjects.size(); ++i) {
     const std::string& sobject = sobjects[i];

@@ -11,9 +11,6 @@
 namespace sfrewind::sync {
 namespace {
 
-// Describes run on this many connections at once: one round trip for a few objects.
-constexpr int kDescribeJobs = 4;
-
 bool has_history_object(const std::vector<api::GlobalSObject>& all, const std::string& name) {
   std::string wanted = api::history_object_for(name).history_object;
   return std::any_of(all.begin(), all.end(),
@@ -102,16 +99,15 @@ Result<std::vector<TrackedObject>> discover(api::RestClient& client,
   if (!tracked) return tracked.error();
   std::vector<std::string> sobjects;
   for (const auto& entry : *tracked) sobjects.push_back(entry.first);
-  auto describes = client.describe(sobjects, kDescribeJobs);
+  auto describes = client.describe(sobjects);
   if (!describes) return describes.error();
   std::vector<TrackedObject> out;
-  for (std::size_t i = 0; i < sobjects.size(); ++i) {
-    const std::string& sobject = sobjects[i];
-    const std::set<std::string>& names = tracked->at(sobject);
-    const api::SObjectDescribe* describe = &(*describes)[i];
+  std::size_t i = 0;
+  for (const auto& [sobject, names] : *tracked) {
+    const api::SObjectDescribe& describe = (*describes)[i++];
     TrackedObject t{api::history_object_for(sobject), {}};
     for (const std::string& name : names) {
-      if (const api::FieldDescribe* f = describe->field(name)) {
+      if (const api::FieldDescribe* f = describe.field(name)) {
         t.fields.push_back(describe_field(*f));
       } else {
         t.fields.push_back(TrackedField{name, "", 0, false, false, "not in describe"});

@@ -86,7 +86,8 @@ class RestClient {
   // sharing its token provider and options): one round trip of latency for a few objects.
   // Answers in the order asked; the first failure (with "describe <name>" context) wins. The
   // new connections' exchanges count in attempts().
-  Result<std::vector<SObjectDescribe>> describe(std::span<const std::string> sobjects, int jobs);
+  Result<std::vector<SObjectDescribe>> describe(std::span<const std::string> sobjects,
+                                                int jobs = 4);
   // GET /sobjects.
   Result<std::vector<GlobalSObject>> describe_global();
   // GET /limits.
