@@ -200,13 +200,17 @@ TEST_SUITE("review") {
       }
     }
     REQUIRE(records.size() == 25);
-    std::string expected = "[";
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      auto one = acme.run({"--json", "timeline", records[i], "--at", kWindowTo});
-      REQUIRE(one.code == 0);
-      expected += (i ? "," : "") + one.out;
-    }
-    expected += "]\n";
+    // What the many-record path must print: each record's own answer, as a JSON array.
+    auto one_by_one = [&] {
+      std::string all = "[";
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        auto one = acme.run({"--json", "timeline", records[i], "--at", kWindowTo});
+        REQUIRE(one.code == 0);
+        all += (i ? "," : "") + one.out;
+      }
+      return all + "]\n";
+    };
+    std::string expected = one_by_one();
     std::string file = acme.dir().file("records.txt");
     {
       std::ofstream out(file);
@@ -220,13 +224,7 @@ TEST_SUITE("review") {
     // With a snapshot, values may come from it: the many-record path then reads those records
     // whole, and must still agree with the single-record one.
     REQUIRE(acme.run({"snapshot"}, true).code == 0);
-    std::string with_snapshot = "[";
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      auto one = acme.run({"--json", "timeline", records[i], "--at", kWindowTo});
-      REQUIRE(one.code == 0);
-      with_snapshot += (i ? "," : "") + one.out;
-    }
-    with_snapshot += "]\n";
+    std::string with_snapshot = one_by_one();
     CHECK(with_snapshot.find("\"source\":\"snapshot\"") != std::string::npos);
     auto many_snap = acme.run({"--json", "timeline", records[0], "--records-file", file, "--at", kWindowTo});
     REQUIRE(many_snap.code == 0);
