@@ -242,6 +242,13 @@ TEST_SUITE("review") {
     CHECK(missing.code == 2);
     CHECK(missing.out.empty());
     CHECK(count_of(missing.err, "\n") == 1);
+    std::string bad_file = acme.dir().file("bad.txt");
+    std::ofstream(bad_file) << records[0] << "\nnot-a-record-id\n";
+    auto bad_id = acme.run({"timeline", "--records-file", bad_file, "--at", kWindowTo});
+    CHECK(bad_id.code == 2);
+    CHECK(bad_id.out.empty());
+    CHECK(count_of(bad_id.err, "\n") == 1);
+    CHECK(bad_id.err.find("not-a-record-id") != std::string::npos);
   }
 
   TEST_CASE("bad input to changes and timeline is one line on stderr and exit 2") {
