@@ -221,24 +221,37 @@ Result<LoadMode> Store::begin_history_load() {
   if (*any) return LoadMode::kStaged;
   impl_->reset_statements();
   if (auto s = drop_indexes(impl_->db); !s) return s.error();
-  // The first load is appended once to the WAL and copied to the file once, by merge_history,
-  // rather than checkpointed (and synced) every few pages.
+  // A first load only appends to the file, and a rollback journal never holds pages the file
+  // did not have: each page is written once, not to the WAL and again by the checkpoint.
+  // Best effort: with another connection open the store stays in WAL, where the load is
+  // appended once to the WAL and copied once by merge_history, not checkpointed every few pages.
+  (void)impl_->db.exec("PRAGMA journal_mode=DELETE");
   if (auto s = impl_->db.exec("PRAGMA wal_autocheckpoint=0"); !s) return s.error();
   return LoadMode::kDirect;
 }
 
 Result<InsertStats> Store::load_history(LoadMode mode, const HistoryBatch& batch) {
-  InsertStats stats;
+  auto stats = load_history(mode, std::span<const HistoryBatch>(&batch, 1));
+  if (!stats) return stats.error();
+  return stats->front();
+}
+
+Result<std::vector<InsertStats>> Store::load_history(LoadMode mode,
+                                                     std::span<const HistoryBatch> batches) {
+  std::vector<InsertStats> stats(batches.size());
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
-  if (!batch.rows.empty()) {
-    Status s = mode == LoadMode::kDirect
-                   ? insert_direct(*impl_, batch.history_object, batch.rows, stats)
-                   : insert_staged(*impl_, batch.history_object, batch.rows, stats);
-    if (!s) return s.error();
-  }
-  if (batch.finished_slice) {
-    if (auto s = mark_done(*impl_, batch); !s) return s.error();
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    const HistoryBatch& batch = batches[i];
+    if (!batch.rows.empty()) {
+      Status s = mode == LoadMode::kDirect
+                     ? insert_direct(*impl_, batch.history_object, batch.rows, stats[i])
+                     : insert_staged(*impl_, batch.history_object, batch.rows, stats[i]);
+      if (!s) return s.error();
+    }
+    if (batch.finished_slice) {
+      if (auto s = mark_done(*impl_, batch); !s) return s.error();
+    }
   }
   if (auto s = tx->commit(); !s) return s.error();
   return stats;
@@ -272,6 +285,7 @@ Result<std::int64_t> Store::merge_history() {
   if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
   if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
   if (auto s = tx->commit(); !s) return s.error();
+  (void)db.exec("PRAGMA journal_mode=WAL");  // after a first load; Store::open sets it too
   (void)db.exec("PRAGMA wal_autocheckpoint=1000");
   (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: a reader may hold the WAL
   return merged;

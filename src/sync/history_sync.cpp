@@ -59,6 +59,7 @@ class SyncRun {
   void fetch_worker();
   Status fetch_slice(api::RestClient& client, const SliceRef& ref);
   Status write_pages();
+  Status account(const PageMsg& msg, const InsertStats& stats);
   Status finish_object(ObjectRun& run);
   // Records the first error and stops the fetchers; pages already fetched are still written
   // unless `drop_queue` (the writer itself failed).
@@ -266,30 +267,44 @@ Status SyncRun::finish_object(ObjectRun& run) {
   return state ? ok() : Status(state.error());
 }
 
+// Writes the pages waiting in one transaction: when the writer falls behind the fetchers it
+// commits several pages at once instead of paying a commit (a sync of the file) per page.
 Status SyncRun::write_pages() {
-  while (auto msg = queue_.pop()) {
-    const SliceRef& ref = work_[msg->slice];
-    ObjectRun& run = objects_[ref.object];
-    HistoryBatch batch{org_id_, run.object.history_object, msg->rows,
-                       msg->slice_done ? &run.slices[ref.slice] : nullptr};
-    auto stats = store_.load_history(mode_, batch);
+  for (auto msgs = queue_.pop_all(); !msgs.empty(); msgs = queue_.pop_all()) {
+    std::vector<HistoryBatch> batches;
+    for (const PageMsg& msg : msgs) {
+      const SliceRef& ref = work_[msg.slice];
+      ObjectRun& run = objects_[ref.object];
+      batches.push_back(HistoryBatch{org_id_, run.object.history_object, msg.rows,
+                                     msg.slice_done ? &run.slices[ref.slice] : nullptr});
+    }
+    auto stats = store_.load_history(mode_, batches);
     if (!stats) return stats.error();
-    run.summary.new_rows += stats->inserted;
-    run.summary.seen_rows += stats->seen;
-    rows_seen_ += static_cast<std::int64_t>(msg->rows.size());
-    for (const HistoryRow& r : msg->rows) {
-      if (!run.newest || r.changed_at > *run.newest) run.newest = r.changed_at;
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+      if (auto s = account(msgs[i], (*stats)[i]); !s) return s;
     }
-    if (msg->slice_done) {
-      ++slices_done_;
-      if (--run.pending == 0) {
-        if (auto s = finish_object(run); !s) return s;
-      }
+  }
+  return ok();
+}
+
+// Counts one written page and finishes its object when its last slice is done.
+Status SyncRun::account(const PageMsg& msg, const InsertStats& stats) {
+  ObjectRun& run = objects_[work_[msg.slice].object];
+  run.summary.new_rows += stats.inserted;
+  run.summary.seen_rows += stats.seen;
+  rows_seen_ += static_cast<std::int64_t>(msg.rows.size());
+  for (const HistoryRow& r : msg.rows) {
+    if (!run.newest || r.changed_at > *run.newest) run.newest = r.changed_at;
+  }
+  if (msg.slice_done) {
+    ++slices_done_;
+    if (--run.pending == 0) {
+      if (auto s = finish_object(run); !s) return s;
     }
-    if (options_.progress) {
-      options_.progress(SyncProgress{run.object.history_object, rows_seen_, slices_done_,
-                                     static_cast<std::int64_t>(work_.size())});
-    }
+  }
+  if (options_.progress) {
+    options_.progress(SyncProgress{run.object.history_object, rows_seen_, slices_done_,
+                                   static_cast<std::int64_t>(work_.size())});
   }
   return ok();
 }

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include <sfrewind/history.hpp>
@@ -34,16 +33,18 @@ class PageQueue {
     return true;
   }
 
-  // Blocks until a page is there; nullopt when the queue is closed or every producer is done
-  // and it is empty.
-  std::optional<PageMsg> pop() {
+  // Blocks until a page is there, then takes every page waiting; empty when the queue is
+  // closed or every producer is done and it is empty.
+  std::vector<PageMsg> pop_all() {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty() || producers_ == 0; });
-    if (closed_ || items_.empty()) return std::nullopt;
-    PageMsg msg = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
-    return msg;
+    std::vector<PageMsg> out;
+    if (closed_) return out;
+    out.reserve(items_.size());
+    for (PageMsg& m : items_) out.push_back(std::move(m));
+    items_.clear();
+    not_full_.notify_all();
+    return out;
   }
 
   void add_producer() {

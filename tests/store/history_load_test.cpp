@@ -69,6 +69,8 @@ TEST_SUITE("store") {
     REQUIRE(mode);
     CHECK(*mode == LoadMode::kDirect);
     CHECK(scalar(path, kIndexes) == "0");
+    // appended pages go straight to the file (a rollback journal), not through the WAL
+    CHECK(scalar(path, "PRAGMA journal_mode") == "delete");
     auto page = rows(1, 50);
     auto first = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page});
     REQUIRE(first);
@@ -82,6 +84,26 @@ TEST_SUITE("store") {
     CHECK(scalar(path, kIndexes) == "2");
     CHECK(scalar(path, "SELECT count(*) FROM history") == "60");
     CHECK(scalar(path, "PRAGMA page_size") == "16384");
+    CHECK(scalar(path, "PRAGMA journal_mode") == "wal");
+  }
+
+  TEST_CASE("pages written together are counted one by one and committed with their slice marks") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    auto mode = store->begin_history_load();
+    REQUIRE(mode);
+    auto a = rows(1, 20), b = rows(11, 20);  // b repeats 10 of a's rows
+    std::vector<HistoryBatch> batches{{kOrg, "Invoice__History", a}, {kOrg, "Invoice__History", b}};
+    auto stats = store->load_history(*mode, batches);
+    REQUIRE(stats);
+    REQUIRE(stats->size() == 2);
+    CHECK((*stats)[0].inserted == 20);
+    CHECK((*stats)[0].seen == 0);
+    CHECK((*stats)[1].inserted == 10);
+    CHECK((*stats)[1].seen == 10);
+    CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
   }
 
   TEST_CASE("later loads stage new rows and merge them and count stored rows as seen") {
@@ -212,5 +234,6 @@ TEST_SUITE("store") {
     REQUIRE(Store::open({path}));
     CHECK(scalar(path, kIndexes) == "2");
     CHECK(scalar(path, "SELECT count(*) FROM history") == "9");
+    CHECK(scalar(path, "PRAGMA journal_mode") == "wal");
   }
 }

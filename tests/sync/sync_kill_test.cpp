@@ -52,5 +52,7 @@ TEST_SUITE("sync") {
     REQUIRE(wait_exit(spawn_sync(server->base_url(), killed)) == 0);
     CHECK(sfrewind::test::history_dump(killed) == expected);
     CHECK(sfrewind::test::sql_one(killed, "SELECT count(*) FROM sync_slices") == "0");
+    CHECK(sfrewind::test::sql_one(killed, "PRAGMA journal_mode") == "wal");
+    CHECK(sfrewind::test::sql_one(killed, "PRAGMA integrity_check") == "ok");
   }
 }

@@ -203,12 +203,16 @@ class Store {
   Result<InsertStats> insert_history(const std::string& history_object,
                                      std::span<const HistoryRow> rows);
   // Sync's write path. begin_history_load merges leftovers of a killed run and picks the mode:
-  // kDirect when `history` is empty. load_history writes one page (and its slice mark) in one
-  // transaction, so every page is durable; merge_history folds staged rows into `history` in
-  // record order and builds missing indexes, in one transaction; it returns the rows merged.
-  // Store::open (read-write) merges leftovers too.
+  // kDirect when `history` is empty (the file is then written in rollback-journal mode until
+  // merge_history: appended pages go to the file once instead of to the WAL and again to the
+  // file). load_history writes pages (and their slice marks) in one transaction, so a slice is
+  // marked done only with its rows; it returns one InsertStats per batch. merge_history folds
+  // staged rows into `history` in record order and builds missing indexes, in one transaction;
+  // it returns the rows merged. Store::open (read-write) merges leftovers too.
   Result<LoadMode> begin_history_load();
   Result<InsertStats> load_history(LoadMode mode, const HistoryBatch& batch);
+  Result<std::vector<InsertStats>> load_history(LoadMode mode,
+                                                std::span<const HistoryBatch> batches);
   Result<std::int64_t> merge_history();
   Result<std::int64_t> staged_history_count();
   // The rows `filter` selects, sorted by (record_id, field, changed_at, history_id).
