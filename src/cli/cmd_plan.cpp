@@ -101,24 +101,25 @@ Result<std::vector<std::string>> resolve_users(Store& store, const std::string& 
   return ids;
 }
 
-// Every stored row of the records the users touched in the window (all editors, all times).
+// The stored rows (all editors, all times) of every (record, field) the users changed in the
+// window, and the users' own events; `deleted` gets the records with a row in the recycle bin.
+// Other fields of those records are not read: nothing about them is decided.
 Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_id,
                                           const std::vector<std::string>& users,
                                           const PlanInput& in, std::set<std::string>& deleted) {
-  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}, ""};
+  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}, "", {}};
   auto own = store.history_rows(mine);
   if (!own) return own.error();
-  std::set<std::string> touched;
+  std::set<std::pair<std::string, std::string>> touched;
   for (const auto& r : *own) {
-    if (selected(in, r)) touched.insert(r.record_id);
+    if (selected(in, r)) touched.emplace(r.record_id, r.field);
   }
   if (touched.empty()) return std::vector<HistoryRow>();
-  // Only the touched records' rows, through the record index (not every row of the object).
-  HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt,
-                       std::vector<std::string>(touched.begin(), touched.end()), ""};
+  // Only those pairs' rows, through the record index (not every row of the object).
+  HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt, {}, "",
+                       {touched.begin(), touched.end()}};
   auto rows = store.history_rows(theirs);
   if (!rows) return rows.error();
-  std::erase_if(*rows, [&](const HistoryRow& r) { return !selected(in, r); });
   for (const auto& r : *rows) {
     if (r.is_deleted) deleted.insert(r.record_id);
   }

@@ -46,12 +46,12 @@ Result<std::vector<std::string>> check_alerts(Store& store, const std::string& o
   std::vector<std::string> ids(integration.begin(), integration.end());
   std::optional<Timestamp> after;
   if (cutoff) after = Timestamp(cutoff->ms() + 1);
-  auto fresh = read_rows(store, HistoryFilter{org_id, ids, "", "", "", after, std::nullopt, {}, ""});
+  auto fresh = read_rows(store, HistoryFilter{org_id, ids, "", "", "", after, std::nullopt, {}, "", {}});
   if (!fresh) return fresh.error();
   std::vector<HistoryRow> baseline;
   timeline::AlertRules effective = rules;
   if (cutoff) {
-    auto base = read_rows(store, HistoryFilter{org_id, ids, "", "", "", std::nullopt, after, {}, ""});
+    auto base = read_rows(store, HistoryFilter{org_id, ids, "", "", "", std::nullopt, after, {}, "", {}});
     if (!base) return base.error();
     baseline = std::move(*base);
   } else {

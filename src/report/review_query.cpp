@@ -120,7 +120,7 @@ Result<ChangesResult> prepare_changes(Store& store, const ChangesRequest& reques
 std::optional<HistoryFilter> history_filter(const ChangesRequest& request, const ChangesResult& r) {
   if (request.integration && r.filter.users.empty()) return std::nullopt;
   const timeline::ChangeFilter& f = r.filter;
-  return HistoryFilter{r.org_id, f.users, f.sobject, f.field, "", f.from, f.to, {}, ""};
+  return HistoryFilter{r.org_id, f.users, f.sobject, f.field, "", f.from, f.to, {}, "", {}};
 }
 
 }  // namespace

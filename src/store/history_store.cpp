@@ -18,6 +18,15 @@ std::string json_array(std::span<const std::string> texts) {
   return list + "]";
 }
 
+// A JSON array of two-element arrays, for json_each().
+std::string json_pairs(std::span<const std::pair<std::string, std::string>> pairs) {
+  std::string list = "[";
+  for (const auto& [a, b] : pairs) {
+    list += fmt::format("{}[{},{}]", list.size() > 1 ? "," : "", json_quote(a), json_quote(b));
+  }
+  return list + "]";
+}
+
 // The columns read_row() reads, in its order.
 constexpr std::string_view kRowColumns =
     "org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
@@ -43,6 +52,11 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
   if (!f.record_ids.empty()) {
     args.push_back(json_array(f.record_ids));
     sql += fmt::format(" AND record_id IN (SELECT value FROM json_each(?{}))", args.size());
+  }
+  if (!f.record_fields.empty()) {
+    args.push_back(json_pairs(f.record_fields));
+    sql += fmt::format(" AND (record_id, field) IN (SELECT value ->> 0, value ->> 1 FROM "
+                       "json_each(?{}))", args.size());
   }
   if (f.from) add("changed_at >=", f.from->to_iso());
   if (f.to) add("changed_at <", f.to->to_iso());

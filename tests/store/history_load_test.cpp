@@ -136,6 +136,34 @@ TEST_SUITE("store") {
     CHECK(scalar(path, kIndexes) == "2");
   }
 
+  TEST_CASE("history_rows with record_fields reads only those record and field pairs") {
+    TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store);
+    auto page = rows(1, 42);
+    for (std::size_t i = 0; i < page.size(); ++i) page[i].field = i % 2 ? "Paid__c" : "Amount__c";
+    REQUIRE(store->insert_history("Invoice__History", page));
+    const std::string rec3 = test::make_id("a01", 3), rec5 = test::make_id("a01", 5);
+    HistoryFilter filter;
+    filter.org_id = kOrg;
+    filter.record_fields = {{rec3, "Paid__c"}, {rec5, "Amount__c"}, {rec5, "No_Such__c"}};
+    auto got = store->history_rows(filter);
+    REQUIRE(got);
+    std::size_t expected = 0;
+    for (const auto& r : page) {
+      bool wanted = (r.record_id == rec3 && r.field == "Paid__c") ||
+                    (r.record_id == rec5 && r.field == "Amount__c");
+      expected += wanted ? 1 : 0;
+    }
+    REQUIRE(expected > 0);
+    CHECK(got->size() == expected);
+    for (const auto& r : *got) {
+      bool wanted = (r.record_id == rec3 && r.field == "Paid__c") ||
+                    (r.record_id == rec5 && r.field == "Amount__c");
+      CHECK(wanted);
+    }
+  }
+
   TEST_CASE("history_rows selects the rows history selects without their order") {
     TempDir dir;
     auto store = Store::open({dir.file("s.db")});

@@ -82,6 +82,8 @@ struct HistoryFilter {
   std::optional<Timestamp> to;    // exclusive
   std::vector<std::string> record_ids;  // any of these (18-character ids); empty: no filter
   std::string data_type;                // only rows of this history DataType; empty: any
+  // any of these (record id, field) pairs, through the record index; empty: no filter
+  std::vector<std::pair<std::string, std::string>> record_fields;
 };
 
 // A stored history row plus what the store knows about it.
