@@ -29,7 +29,9 @@ std::vector<std::size_t> sorted_unique(Rows rows) {
     const HistoryRow& r = rows[i];
     return std::tie(r.sobject, r.record_id, r.field, r.changed_at, r.history_id);
   };
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  auto less = [&](std::size_t a, std::size_t b) { return key(a) < key(b); };
+  // Rows read through the record index mostly arrive in this order already.
+  if (!std::is_sorted(idx.begin(), idx.end(), less)) std::sort(idx.begin(), idx.end(), less);
   auto same = [&](std::size_t a, std::size_t b) { return rows[a].history_id == rows[b].history_id; };
   idx.erase(std::unique(idx.begin(), idx.end(), same), idx.end());
   return idx;
@@ -88,24 +90,26 @@ bool by_time_then_id(const Change& a, const Change& b) {
   return std::tie(a.changed_at, a.history_id) < std::tie(b.changed_at, b.history_id);
 }
 
-// Orders a field's changes; same-second runs are settled by the value chain.
+// Orders a field's changes; same-second runs are settled by the value chain, in place.
 void order_chain(std::vector<Change>& changes) {
-  std::sort(changes.begin(), changes.end(), by_time_then_id);
-  std::vector<Change> out;
-  out.reserve(changes.size());
+  if (!std::is_sorted(changes.begin(), changes.end(), by_time_then_id)) {
+    std::sort(changes.begin(), changes.end(), by_time_then_id);
+  }
   std::size_t i = 0;
   while (i < changes.size()) {
     std::size_t j = i + 1;
     while (j < changes.size() && second_of(changes[j].changed_at) == second_of(changes[i].changed_at)) {
       ++j;
     }
-    std::vector<Change> run(std::make_move_iterator(changes.begin() + static_cast<std::ptrdiff_t>(i)),
-                            std::make_move_iterator(changes.begin() + static_cast<std::ptrdiff_t>(j)));
-    detail::settle_second(run, out.empty() ? nullptr : &out.back().new_value);
-    for (auto& c : run) out.push_back(std::move(c));
+    if (j - i > 1) {  // a lone change is settled already
+      auto b = changes.begin() + static_cast<std::ptrdiff_t>(i);
+      auto e = changes.begin() + static_cast<std::ptrdiff_t>(j);
+      std::vector<Change> run(std::make_move_iterator(b), std::make_move_iterator(e));
+      detail::settle_second(run, i == 0 ? nullptr : &changes[i - 1].new_value);
+      std::move(run.begin(), run.end(), b);
+    }
     i = j;
   }
-  changes = std::move(out);
 }
 
 FieldChain make_chain(Rows rows, const std::vector<std::size_t>& idx, std::size_t b, std::size_t e) {
