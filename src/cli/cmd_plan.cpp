@@ -259,11 +259,12 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   std::string org_id;
   auto plan = make_plan(ctx, a, *in, *store, org_id);
   if (!plan) return report_error(ctx, plan.error());
-  if (auto s = store->save_plan(stored_plan(*plan, org_id), stored_items(*plan)); !s) {
+  StoredPlan stored = stored_plan(*plan, org_id);  // the plan file's text, serialized once
+  if (auto s = store->save_plan(stored, stored_items(*plan)); !s) {
     return report_error(ctx, s.error());
   }
   if (!a.out.empty()) {
-    if (auto s = write_plan_file(a.out, rollback::plan_to_json(*plan)); !s) {
+    if (auto s = write_plan_file(a.out, stored.plan_json); !s) {
       return report_error(ctx, s.error());
     }
   }

@@ -184,8 +184,23 @@ std::string Timestamp::to_salesforce() const {
 
 std::string Timestamp::to_iso() const {
   Parts p = split(ms_);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", p.date.y, p.date.m, p.date.d,
-                     p.hh, p.mi, p.ss, p.ms);
+  if (p.date.y < 0 || p.date.y > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", p.date.y, p.date.m,
+                       p.date.d, p.hh, p.mi, p.ss, p.ms);
+  }
+  // Every stored row's changed_at goes through here: digits by hand, not through fmt.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&](std::size_t end, std::int64_t v) {
+    for (std::size_t i = end; v > 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  };
+  put(3, p.date.y);
+  put(6, p.date.m);
+  put(9, p.date.d);
+  put(12, p.hh);
+  put(15, p.mi);
+  put(18, p.ss);
+  put(22, p.ms);
+  return out;
 }
 
 std::string Timestamp::to_soql() const {

@@ -1,4 +1,8 @@
 // Timestamp and Window: parsing every accepted form and rejecting malformed ones.
+#include <array>
+#include <random>
+#include <string>
+
 #include <doctest/doctest.h>
 
 #include <sfrewind/types.hpp>
@@ -44,6 +48,25 @@ TEST_SUITE("core") {
     CHECK(t.to_http_date() == "Tue, 10 Mar 2026 12:34:56 GMT");
     CHECK(Timestamp(0).to_http_date() == "Thu, 01 Jan 1970 00:00:00 GMT");
     CHECK(Timestamp::parse(t.to_salesforce())->ms() == t.ms());
+  }
+
+  TEST_CASE("ISO text agrees with the Salesforce form for years 0 to 9999 and parses back") {
+    std::mt19937_64 rng(20261204);
+    // 0000-01-01 .. 9999-12-31 in ms since the epoch
+    std::uniform_int_distribution<std::int64_t> ms(-62167219200000, 253402300799999);
+    for (int i = 0; i < 20000; ++i) {
+      Timestamp t(i < 3 ? std::array<std::int64_t, 3>{0, -1, 999}[i] : ms(rng));
+      CAPTURE(t.ms());
+      std::string iso = t.to_iso();
+      REQUIRE(iso.size() == 24);
+      CHECK(iso.substr(0, 23) == t.to_salesforce().substr(0, 23));
+      CHECK(iso.back() == 'Z');
+      int year = std::stoi(iso.substr(0, 4));
+      if (year < 1700 || year > 4000) continue;  // parse's accepted range
+      auto back = Timestamp::parse(iso);
+      REQUIRE(back);
+      CHECK(back->ms() == t.ms());
+    }
   }
 
   TEST_CASE("relative command-line times count back from now") {
