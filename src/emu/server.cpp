@@ -14,6 +14,9 @@
 namespace sfrewind::emu {
 namespace {
 
+// Connections served at once (httplib gives each open keep-alive connection its own thread).
+constexpr std::size_t kServerThreads = 64;
+
 Req to_req(const httplib::Request& r) {
   Req q;
   q.method = r.method;
@@ -114,6 +117,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options) {
     im.tokens[token] = TokenInfo{static_cast<std::uint32_t>(u), INT64_MAX, 0, "fixed"};
   }
   im.http = std::make_unique<httplib::Server>();
+  // httplib holds a thread per open keep-alive connection, and its default pool has 8: a
+  // client with 8 fetchers and one idle connection would wait for a thread until the idle one
+  // timed out. Salesforce serves far more connections at once than any client opens here.
+  im.http->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   auto handler = [&im](const httplib::Request& hreq, httplib::Response& hres) {
     long cut = -1;
     int delay_ms = 0;

@@ -1,5 +1,7 @@
 // Fault injection, limits headers, gzip and the loopback control endpoint.
 #include <chrono>
+#include <memory>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -65,6 +67,27 @@ TEST_CASE("503 bursts token expiry after N calls and truncated bodies are determ
   emu.server->set_faults(t);
   auto cut = emu.get("limits", "T-ACCT");
   CHECK((!cut || cut->body.size() < 100));
+}
+
+TEST_CASE("twelve idle keep-alive connections do not make a new one wait for a server thread") {
+  test::Emu emu;
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 12; ++i) {  // more than httplib's default pool of 8 threads
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", emu.server->port());
+    c->set_keep_alive(true);
+    auto r = c->Get(test::Emu::data("limits").c_str(), emu.auth());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    idle.push_back(std::move(c));
+  }
+  // With a thread held by each idle connection, this call would wait for the server's 5 s
+  // keep-alive timeout to free one; it must be answered well inside 3 s.
+  httplib::Client fresh("127.0.0.1", emu.server->port());
+  fresh.set_read_timeout(3, 0);
+  fresh.set_connection_timeout(3, 0);
+  auto r = fresh.Get(test::Emu::data("limits").c_str(), emu.auth());
+  REQUIRE(r);
+  CHECK(r->status == 200);
 }
 
 TEST_CASE("a reset fault closes the connection before the body and the next call works") {
