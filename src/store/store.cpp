@@ -50,6 +50,17 @@ Result<bool> prepare_file(const std::string& path, bool create, std::vector<std:
   return st.st_size == 0;  // an empty file is a store still to be made
 }
 
+// A first load runs in rollback-journal mode (history_load.cpp). Its journal, left by a load
+// still running or killed, can only be rolled back by a read-write open: SQLite would refuse a
+// read-only one with "attempt to write a readonly database".
+Status check_no_journal(const std::string& path) {
+  struct stat st {};
+  if (::stat((path + "-journal").c_str(), &st) != 0 || st.st_size == 0) return ok();
+  return make_error(ErrorCode::kStorage,
+                    fmt::format("{} holds a first sync that is still running or was interrupted; "
+                                "let it finish or rerun 'sfrewind sync', then try again", path));
+}
+
 constexpr std::string_view kMapForReads = "PRAGMA mmap_size=17179869184";  // 16 GiB address space
 
 Status configure(store::Db& db, bool read_only, bool created) {
@@ -95,6 +106,9 @@ Result<Store> Store::open(const StoreOptions& options) {
     auto fresh = prepare_file(options.path, create, impl->warnings);
     if (!fresh) return fresh.error();
     created = *fresh;
+    if (options.read_only) {
+      if (auto s = check_no_journal(options.path); !s) return s.error();
+    }
   }
   auto db = store::Db::open(options.path, create, options.read_only);
   if (!db) return not_a_store(options.path, db.error());

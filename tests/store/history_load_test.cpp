@@ -248,6 +248,27 @@ TEST_SUITE("store") {
     CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
   }
 
+  TEST_CASE("a read-only open during a first load says a sync is running or was interrupted") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    REQUIRE(Store::open({path}));
+    // A writer in the middle of a rollback-journal transaction, as a first load is.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "PRAGMA journal_mode=DELETE; BEGIN; INSERT INTO orgs VALUES "
+                              "('00D000000000009AAA', '', 'a', 'b');",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    StoreOptions ro{path};
+    ro.read_only = true;
+    auto busy = Store::open(ro);
+    REQUIRE_FALSE(busy);
+    CHECK(busy.error().code == ErrorCode::kStorage);
+    CHECK(busy.error().message.find("rerun 'sfrewind sync'") != std::string::npos);
+    sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    CHECK(Store::open(ro));  // the journal is gone with the transaction
+  }
+
   TEST_CASE("a first load killed before its indexes were built gets them on the next open") {
     TempDir dir;
     std::string path = dir.file("s.db");
