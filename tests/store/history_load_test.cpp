@@ -57,29 +57,38 @@ const std::string kIndexes =
     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
     "('history_by_record', 'history_by_user')";
 
+// A new store at `path` with its first (direct) history load begun.
+struct FirstLoad {
+  explicit FirstLoad(const std::string& path) : store(Store::open({path})) {
+    REQUIRE(store);
+    auto begun = store->begin_history_load();
+    REQUIRE(begun);
+    mode = *begun;
+  }
+  Result<Store> store;
+  LoadMode mode = LoadMode::kStaged;
+};
+
 }  // namespace
 
 TEST_SUITE("store") {
   TEST_CASE("a first load writes history directly and builds the indexes at the end") {
     TempDir dir;
     std::string path = dir.file("s.db");
-    auto store = Store::open({path});
-    REQUIRE(store);
-    auto mode = store->begin_history_load();
-    REQUIRE(mode);
-    CHECK(*mode == LoadMode::kDirect);
+    FirstLoad load(path);
+    CHECK(load.mode == LoadMode::kDirect);
     CHECK(scalar(path, kIndexes) == "0");
     // appended pages go straight to the file (a rollback journal), not through the WAL
     CHECK(scalar(path, "PRAGMA journal_mode") == "delete");
     auto page = rows(1, 50);
-    auto first = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page});
+    auto first = load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", page});
     REQUIRE(first);
     CHECK(first->inserted == 50);
-    auto again = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(41, 20)});
+    auto again = load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", rows(41, 20)});
     REQUIRE(again);
     CHECK(again->inserted == 10);
     CHECK(again->seen == 10);
-    auto merged = store->merge_history();
+    auto merged = load.store->merge_history();
     REQUIRE(merged);
     CHECK(scalar(path, kIndexes) == "2");
     CHECK(scalar(path, "SELECT count(*) FROM history") == "60");
@@ -90,13 +99,14 @@ TEST_SUITE("store") {
   TEST_CASE("pages written together are counted one by one and committed with their slice marks") {
     TempDir dir;
     std::string path = dir.file("s.db");
-    auto store = Store::open({path});
-    REQUIRE(store);
-    auto mode = store->begin_history_load();
-    REQUIRE(mode);
+    FirstLoad load(path);
+    std::vector<SyncSlice> slices{{"run-1", Timestamp(0), Timestamp(20000), false},
+                                  {"run-1", Timestamp(20000), std::nullopt, false}};
+    REQUIRE(load.store->save_sync_slices(kOrg, "Invoice__History", slices));
     auto a = rows(1, 20), b = rows(11, 20);  // b repeats 10 of a's rows
-    std::vector<HistoryBatch> batches{{kOrg, "Invoice__History", a}, {kOrg, "Invoice__History", b}};
-    auto stats = store->load_history(*mode, batches);
+    std::vector<HistoryBatch> batches{{kOrg, "Invoice__History", a, &slices[0]},
+                                      {kOrg, "Invoice__History", b}};
+    auto stats = load.store->load_history(load.mode, batches);
     REQUIRE(stats);
     REQUIRE(stats->size() == 2);
     CHECK((*stats)[0].inserted == 20);
@@ -104,6 +114,11 @@ TEST_SUITE("store") {
     CHECK((*stats)[1].inserted == 10);
     CHECK((*stats)[1].seen == 10);
     CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
+    auto open = load.store->sync_slices(kOrg, "Invoice__History");
+    REQUIRE(open);
+    REQUIRE(open->size() == 2);
+    CHECK((*open)[0].done);        // the first page finished its slice
+    CHECK_FALSE((*open)[1].done);  // no page finished the second
   }
 
   TEST_CASE("later loads stage new rows and merge them and count stored rows as seen") {
@@ -273,11 +288,8 @@ TEST_SUITE("store") {
     TempDir dir;
     std::string path = dir.file("s.db");
     {
-      auto store = Store::open({path});
-      REQUIRE(store);
-      auto mode = store->begin_history_load();
-      REQUIRE(mode);
-      REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(1, 9)}));
+      FirstLoad load(path);
+      REQUIRE(load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", rows(1, 9)}));
     }
     CHECK(scalar(path, kIndexes) == "0");
     REQUIRE(Store::open({path}));
