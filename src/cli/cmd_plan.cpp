@@ -11,12 +11,12 @@
 
 #include <sfrewind/api/soql.hpp>
 #include <sfrewind/rollback/planner.hpp>
-#include <sfrewind/timeline/timeline.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/connect.hpp"
 #include "cli/output.hpp"
+#include "cli/plan_feed.hpp"
 #include "cli/plan_source.hpp"
 
 namespace sfrewind::cli {
@@ -101,35 +101,8 @@ Result<std::vector<std::string>> resolve_users(Store& store, const std::string& 
   return ids;
 }
 
-// The stored rows (all editors, all times) of every (record, field) the users changed in the
-// window, and the users' own events; `deleted` gets the records with a row in the recycle bin.
-// Other fields of those records are not read: nothing about them is decided.
-Result<std::vector<HistoryRow>> plan_rows(Store& store, const std::string& org_id,
-                                          const std::vector<std::string>& users,
-                                          const PlanInput& in, std::set<std::string>& deleted) {
-  HistoryFilter mine{org_id, users, "", "", "", in.from, in.to, {}, "", {}};
-  auto own = store.history_rows(mine);
-  if (!own) return own.error();
-  std::set<std::pair<std::string, std::string>> touched;
-  for (const auto& r : *own) {
-    if (selected(in, r)) touched.emplace(r.record_id, r.field);
-  }
-  if (touched.empty()) return std::vector<HistoryRow>();
-  // Only those pairs' rows, through the record index (not every row of the object).
-  HistoryFilter theirs{org_id, {}, "", "", "", std::nullopt, std::nullopt, {}, "",
-                       {touched.begin(), touched.end()}};
-  auto rows = store.history_rows(theirs);
-  if (!rows) return rows.error();
-  for (const auto& r : *rows) {
-    if (r.is_deleted) deleted.insert(r.record_id);
-  }
-  return rows;
-}
-
-Status describe_fields(api::RestClient& client, const std::vector<HistoryRow>& rows,
+Status describe_fields(api::RestClient& client, const std::set<std::string>& names,
                        rollback::PlanRequest& req) {
-  std::set<std::string> names;
-  for (const auto& r : rows) names.insert(r.sobject);
   std::vector<std::string> sobjects(names.begin(), names.end());
   auto describes = client.describe(sobjects);
   if (!describes) return describes.error();
@@ -235,19 +208,21 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   org_id = token->org_id;
   auto users = resolve_users(store, org_id, a.users);
   if (!users) return users.error();
-  std::set<std::string> deleted;
-  auto rows = plan_rows(store, org_id, *users, in, deleted);
-  if (!rows) return rows.error();
+  auto touched = touched_pairs(store, org_id, *users, in.from, in.to,
+                               [&in](const HistoryRow& r) { return selected(in, r); });
+  if (!touched) return touched.error();
   rollback::PlanRequest req;
   req.users = *users;
   req.from = in.from;
   req.to = in.to;
   req.api_version = conn->rest.api_version;
   req.mode = in.mode;
-  req.deleted_records.insert(deleted.begin(), deleted.end());
-  if (auto s = describe_fields(*client, *rows, req); !s) return s.error();
+  if (auto s = describe_fields(*client, touched->sobjects, req); !s) return s.error();
   if (auto s = add_snapshots(store, org_id, req); !s) return s.error();
-  return rollback::build_plan(req, *rows);
+  auto builder = rollback::PlanBuilder::start(req);
+  if (!builder) return builder.error();
+  if (auto s = feed_rows(store, org_id, *touched, *builder); !s) return s.error();
+  return builder->finish();
 }
 
 int run_plan(Context& ctx, const PlanArgs& a) {

@@ -19,6 +19,7 @@ struct Context {
   Window window;
   std::unordered_set<std::string> users;
   std::unordered_map<std::string, std::vector<const SnapshotEntry*>> snapshots;  // record+field
+  std::unordered_set<std::string> deleted;  // req.deleted_records plus add_deleted's
 };
 
 std::string record_field_key(std::string_view record_id, std::string_view field) {
@@ -120,7 +121,7 @@ void fill_identity(const FieldChain& chain, const Span& s, const FieldTarget& ta
 void decide(const Context& ctx, const FieldChain& chain, const Span& s, const FieldTarget& target,
             PlanItem& item) {
   const Change& first = chain.changes[s.first];
-  if (auto fixed = fixed_reason(chain, target, ctx.req.deleted_records)) {
+  if (auto fixed = fixed_reason(chain, target, ctx.deleted)) {
     item.restore_to = encode_for_display(first.old_value, item.describe_type);
     item.reason = *fixed;
     return;
@@ -164,10 +165,10 @@ void decide(const Context& ctx, const FieldChain& chain, const Span& s, const Fi
   }
 }
 
-void list_events(const Context& ctx, const timeline::Chains& all,
-                 const std::unordered_set<std::string>& touched, Plan& plan) {
-  std::unordered_set<std::string> deleted_seen;
-  for (const auto& e : all.events) {
+// The users' created and deleted events among `events`; `deleted_seen` keeps one per record.
+void add_events(const Context& ctx, const std::vector<timeline::Event>& events,
+                std::unordered_set<std::string>& deleted_seen, Plan& plan) {
+  for (const auto& e : events) {
     bool mine = ctx.users.count(e.changed_by) > 0 && ctx.window.contains(e.changed_at);
     if (!mine) continue;
     RecordRef ref{e.sobject, e.record_id, e.changed_by, e.changed_at, e.history_id};
@@ -177,10 +178,15 @@ void list_events(const Context& ctx, const timeline::Chains& all,
       plan.deleted.push_back(std::move(ref));
     }
   }
+}
+
+// Touched records deleted in the org with no deletion event of the users; then sorts both lists.
+void finish_events(const Context& ctx, const std::unordered_set<std::string>& touched,
+                   std::unordered_set<std::string>& deleted_seen, Plan& plan) {
   for (const auto& key : touched) {
     auto cut = key.find('\x1f');
     std::string record_id = key.substr(cut + 1);
-    if (ctx.req.deleted_records.count(record_id) && deleted_seen.insert(record_id).second) {
+    if (ctx.deleted.count(record_id) && deleted_seen.insert(record_id).second) {
       plan.deleted.push_back(RecordRef{key.substr(0, cut), record_id, "", std::nullopt, ""});
     }
   }
@@ -198,7 +204,7 @@ Result<Context> make_context(const PlanRequest& req) {
   }
   auto window = Window::make(req.from, req.to);
   if (!window) return with_context(window.error(), "plan");
-  Context ctx{req, *window, {req.users.begin(), req.users.end()}, {}};
+  Context ctx{req, *window, {req.users.begin(), req.users.end()}, {}, req.deleted_records};
   for (const auto& s : req.snapshots) {
     ctx.snapshots[record_field_key(s.record_id, s.field)].push_back(&s);
   }
@@ -214,11 +220,23 @@ std::string field_key(std::string_view sobject, std::string_view field) {
   return k;
 }
 
-Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows) {
+struct PlanBuilder::State {
+  Context ctx;
+  Plan plan;
+  std::unordered_set<std::string> touched;  // sobject + record id
+  std::unordered_set<std::string> deleted_seen;
+};
+
+PlanBuilder::PlanBuilder(std::unique_ptr<State> state) : state_(std::move(state)) {}
+PlanBuilder::PlanBuilder(PlanBuilder&&) noexcept = default;
+PlanBuilder& PlanBuilder::operator=(PlanBuilder&&) noexcept = default;
+PlanBuilder::~PlanBuilder() = default;
+
+Result<PlanBuilder> PlanBuilder::start(const PlanRequest& request) {
   auto ctx = make_context(request);
   if (!ctx) return ctx.error();
-  timeline::Chains all = timeline::build_chains(rows);
-  Plan plan;
+  auto state = std::make_unique<State>(State{std::move(*ctx), {}, {}, {}});
+  Plan& plan = state->plan;
   plan.users = request.users;
   std::sort(plan.users.begin(), plan.users.end());
   plan.users.erase(std::unique(plan.users.begin(), plan.users.end()), plan.users.end());
@@ -226,23 +244,50 @@ Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> 
   plan.window_to = request.to;
   plan.api_version = request.api_version;
   plan.mode = request.mode;
-  std::unordered_set<std::string> touched;  // sobject + record id
+  return PlanBuilder(std::move(state));
+}
+
+void PlanBuilder::add_deleted(const std::string& record_id) { state_->ctx.deleted.insert(record_id); }
+
+void PlanBuilder::add(std::span<const HistoryRow> rows) {
+  State& st = *state_;
+  timeline::Chains all = timeline::build_chains(rows);
   for (const auto& chain : all.chains) {
-    auto span = users_span(*ctx, chain);
+    auto span = users_span(st.ctx, chain);
     if (!span) continue;
-    touched.insert(record_field_key(chain.sobject, chain.record_id));
-    FieldTarget target = resolve_target(request.fields, chain);
+    st.touched.insert(record_field_key(chain.sobject, chain.record_id));
+    FieldTarget target = resolve_target(st.ctx.req.fields, chain);
     PlanItem item;
     fill_identity(chain, *span, target, item);
-    decide(*ctx, chain, *span, target, item);
-    plan.items.push_back(std::move(item));
+    decide(st.ctx, chain, *span, target, item);
+    st.plan.items.push_back(std::move(item));
   }
-  list_events(*ctx, all, touched, plan);
-  Batches batches = make_batches(plan.items, plan.mode, plan.api_version, request.limits);
+  add_events(st.ctx, all.events, st.deleted_seen, st.plan);
+}
+
+Plan PlanBuilder::finish() {
+  State& st = *state_;
+  Plan& plan = st.plan;
+  // Parts may come in another order than (sobject, record_id, field): items keep that order.
+  auto order = [](const PlanItem& a, const PlanItem& b) {
+    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
+  };
+  if (!std::is_sorted(plan.items.begin(), plan.items.end(), order)) {
+    std::sort(plan.items.begin(), plan.items.end(), order);
+  }
+  finish_events(st.ctx, st.touched, st.deleted_seen, plan);
+  Batches batches = make_batches(plan.items, plan.mode, plan.api_version, st.ctx.req.limits);
   plan.batches = std::move(batches.batches);
   plan.estimate = batches.estimate;
   finalize_plan(plan);
-  return Result<Plan>(std::move(plan));
+  return std::move(plan);
+}
+
+Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows) {
+  auto builder = PlanBuilder::start(request);
+  if (!builder) return builder.error();
+  builder->add(rows);
+  return builder->finish();
 }
 
 }  // namespace sfrewind::rollback

@@ -1,6 +1,7 @@
 // Planner: item statuses, lookups, snapshot rescue, created and deleted listings, scale.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -310,6 +311,59 @@ TEST_SUITE("rollback") {
     CHECK(a->hash == b->hash);
     CHECK(a->plan_id.size() == 17);
     CHECK(a->hash.rfind("sha256:", 0) == 0);
+  }
+
+  TEST_CASE("a plan built part by part is the plan of all its rows") {
+    RowTable t;
+    const std::string deleted = make_id("a01", 7);
+    for (long i = 1; i <= 9; ++i) {
+      const std::string r = make_id("a01", i);
+      t.add(r, "Status__c", "Open", "Sent", kAdmin, "2026-03-10T11:00:00Z");
+      t.add(r, "Status__c", "Sent", "Paid", kAttacker, "2026-03-10T12:10:00Z");
+      if (i % 3 == 0) t.add(r, "Status__c", "Paid", "Void", kAdmin, "2026-03-10T13:00:00Z");
+      t.add(r, "Amount__c", "10", "99", kAttacker, "2026-03-10T12:11:00Z", "Currency");
+    }
+    t.add(make_id("a01", 5), "created", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:01:00Z");
+    t.add(make_id("a01", 8), "recordDeleted", std::nullopt, std::nullopt, kAttacker,
+          "2026-03-10T12:30:00Z");
+    t.set_sobject("Account");
+    t.add(make_id("001", 1), "Status__c", "A", "B", kAttacker, "2026-03-10T12:12:00Z");
+    PlanRequest all_req = base_request();
+    all_req.fields["Account.Status__c"] = meta("picklist", 255);
+    all_req.deleted_records = {deleted};
+    auto whole = build_plan(all_req, t.rows());
+    REQUIRE(whole.has_value());
+
+    // Parts: one record each, newest record first, the deletion learned while reading.
+    PlanRequest req = all_req;
+    req.deleted_records.clear();
+    auto builder = PlanBuilder::start(req);
+    REQUIRE(builder.has_value());
+    std::vector<std::string> records;
+    for (const auto& r : t.rows()) {
+      if (std::find(records.begin(), records.end(), r.record_id) == records.end()) {
+        records.push_back(r.record_id);
+      }
+    }
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+      std::vector<sfrewind::HistoryRow> part;
+      for (const auto& r : t.rows()) {
+        if (r.record_id == *it) part.push_back(r);
+      }
+      if (*it == deleted) builder->add_deleted(*it);
+      builder->add(part);
+    }
+    Plan parts = builder->finish();
+    CHECK(parts.items.size() == whole->items.size());
+    CHECK(parts.items.size() == 19);
+    CHECK(parts.created.size() == 1);
+    CHECK(parts.deleted.size() == 2);
+    CHECK(parts.hash == whole->hash);
+    CHECK(parts.plan_id == whole->plan_id);
+    CHECK(parts.items.front().sobject == "Account");
+    const PlanItem* gone = find_item(parts, deleted, "Amount__c");
+    REQUIRE(gone != nullptr);
+    CHECK(gone->reason == "record deleted");
   }
 
   TEST_CASE("a plan of 100000 items is built with every item ready") {

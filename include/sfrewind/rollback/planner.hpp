@@ -1,6 +1,7 @@
 // Planner: history rows + field metadata + snapshots -> a rollback Plan. Pure code: no I/O.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,5 +72,28 @@ struct PlanRequest {
 // Returns kInvalidArgument for no users, an empty window or an empty api_version.
 // Runs in O(n log n) in the number of rows.
 Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows);
+
+// build_plan for rows handed over in parts, so a caller streaming them from the store holds one
+// part at a time: each part holds every row of the (record, field) pairs in it, and every pair
+// of a record in deleted_records, or added by add_deleted, comes after that call. The plan is
+// the one build_plan gives for all the parts' rows. `request` must outlive the builder.
+class PlanBuilder {
+ public:
+  // kInvalidArgument as build_plan.
+  static Result<PlanBuilder> start(const PlanRequest& request);
+  PlanBuilder(PlanBuilder&&) noexcept;
+  PlanBuilder& operator=(PlanBuilder&&) noexcept;
+  ~PlanBuilder();
+
+  // A record deleted in the org, learned while reading (as PlanRequest::deleted_records).
+  void add_deleted(const std::string& record_id);
+  void add(std::span<const HistoryRow> rows);
+  Plan finish();
+
+ private:
+  struct State;
+  explicit PlanBuilder(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace sfrewind::rollback

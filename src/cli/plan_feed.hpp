@@ -1,0 +1,37 @@
+// Reads what `sfrewind plan` plans from the store: the (record, field) pairs the users changed,
+// then every stored row of those pairs, handed to a PlanBuilder part by part.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sfrewind/history.hpp>
+#include <sfrewind/rollback/planner.hpp>
+#include <sfrewind/store/store.hpp>
+
+namespace sfrewind::cli {
+
+// What the users changed in the window: (record, field) pairs, sorted, and their objects.
+struct Touched {
+  std::set<std::pair<std::string, std::string>> pairs;
+  std::set<std::string> sobjects;
+};
+
+// The pairs of the users' rows in [from, to) (fields and events) that `keep` accepts.
+Result<Touched> touched_pairs(Store& store, const std::string& org_id,
+                              const std::vector<std::string>& users, Timestamp from, Timestamp to,
+                              const std::function<bool(const HistoryRow&)>& keep);
+
+// Hands `builder` the stored rows (all editors, all times) of every touched pair, a few
+// thousand pairs at a time through the record index; other fields of those records are not
+// read, as nothing about them is decided. A part never splits a record, so a record with a row
+// in the recycle bin is known deleted before any of its rows is planned. One thread reads the
+// next part while the caller's thread plans the last; `store` is used by that thread only
+// until this returns.
+Status feed_rows(Store& store, const std::string& org_id, const Touched& touched,
+                 rollback::PlanBuilder& builder);
+
+}  // namespace sfrewind::cli
