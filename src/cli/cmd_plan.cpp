@@ -197,8 +197,9 @@ void print_plan(Context& ctx, const rollback::Plan& plan, const std::string& out
   ctx.out << "apply with: sfrewind apply " << plan.plan_id << "\n";
 }
 
+// The plan, with the plan file's text in `text`.
 Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInput& in, Store& store,
-                                 std::string& org_id) {
+                                 std::string& org_id, std::string& text) {
   auto conn = connect(ctx, a.org);
   if (!conn) return conn.error();
   auto client = rest_client(*conn);
@@ -222,7 +223,7 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   auto builder = rollback::PlanBuilder::start(req);
   if (!builder) return builder.error();
   if (auto s = feed_rows(store, org_id, *touched, *builder); !s) return s.error();
-  return builder->finish();
+  return builder->finish(text);
 }
 
 int run_plan(Context& ctx, const PlanArgs& a) {
@@ -232,9 +233,10 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   if (!store) return report_error(ctx, store.error());
   if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
   std::string org_id;
-  auto plan = make_plan(ctx, a, *in, *store, org_id);
+  std::string text;
+  auto plan = make_plan(ctx, a, *in, *store, org_id, text);
   if (!plan) return report_error(ctx, plan.error());
-  StoredPlan stored = stored_plan(*plan, org_id);  // the plan file's text, serialized once
+  StoredPlan stored = stored_plan(*plan, org_id, std::move(text));
   if (auto s = store->save_plan(stored, stored_items(*plan)); !s) {
     return report_error(ctx, s.error());
   }

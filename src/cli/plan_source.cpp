@@ -56,6 +56,10 @@ Result<LoadedPlan> load_plan_ref(Store& store, const std::string& ref) {
 }
 
 StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id) {
+  return stored_plan(plan, org_id, rollback::plan_to_json(plan));
+}
+
+StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id, std::string text) {
   StoredPlan s;
   s.plan_id = plan.plan_id;
   s.org_id = org_id;
@@ -64,7 +68,7 @@ StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id) {
   s.window_from = plan.window_from;
   s.window_to = plan.window_to;
   s.content_hash = plan.hash;
-  s.plan_json = rollback::plan_to_json(plan);
+  s.plan_json = std::move(text);
   return s;
 }
 

@@ -22,6 +22,8 @@ Result<LoadedPlan> load_plan_ref(Store& store, const std::string& ref);
 
 // The store's rows for a plan (StoredPlan and one PlanItemRow per item).
 StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id);
+// The same with the plan file's text already made (plan_to_json(plan)).
+StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id, std::string text);
 std::vector<PlanItemRow> stored_items(const rollback::Plan& plan);
 
 }  // namespace sfrewind::cli

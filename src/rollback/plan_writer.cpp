@@ -1,6 +1,8 @@
 // Plan JSON writing, the canonical form its hash covers, plan ids and enum names.
 #include <sfrewind/rollback/plan.hpp>
 
+#include <thread>
+
 #include "rollback/digest.hpp"
 #include "rollback/json.hpp"
 #include "rollback/plan_json.hpp"
@@ -173,5 +175,23 @@ void finalize_plan(Plan& plan) {
 }
 
 std::string plan_to_json(const Plan& plan) { return serialize(plan, true, true, plan.plan_id); }
+
+std::string finalize_plan_to_json(Plan& plan) {
+  // Placeholders of the final lengths: "p" and 16 hex digits; "sha256:" and 64. The id is the
+  // head's first run of marks (users are ids, nothing else comes before), the hash the last.
+  const std::string id_mark(17, '#');
+  const std::string hash_mark(71, '#');
+  plan.plan_id.clear();
+  plan.hash = hash_mark;
+  std::string text;
+  std::thread writer([&] { text = serialize(plan, true, true, id_mark); });
+  std::string hash = plan_hash(plan);  // reads neither plan_id nor hash
+  writer.join();
+  plan.hash = std::move(hash);
+  plan.plan_id = plan_id_for_hash(plan.hash);
+  text.replace(text.find(id_mark), id_mark.size(), plan.plan_id);
+  text.replace(text.rfind(hash_mark), hash_mark.size(), plan.hash);
+  return text;
+}
 
 }  // namespace sfrewind::rollback

@@ -265,7 +265,8 @@ void PlanBuilder::add(std::span<const HistoryRow> rows) {
   add_events(st.ctx, all.events, st.deleted_seen, st.plan);
 }
 
-Plan PlanBuilder::finish() {
+// Everything but the id and hash.
+void PlanBuilder::assemble() {
   State& st = *state_;
   Plan& plan = st.plan;
   // Parts may come in another order than (sobject, record_id, field): items keep that order.
@@ -279,8 +280,18 @@ Plan PlanBuilder::finish() {
   Batches batches = make_batches(plan.items, plan.mode, plan.api_version, st.ctx.req.limits);
   plan.batches = std::move(batches.batches);
   plan.estimate = batches.estimate;
-  finalize_plan(plan);
-  return std::move(plan);
+}
+
+Plan PlanBuilder::finish() {
+  assemble();
+  finalize_plan(state_->plan);
+  return std::move(state_->plan);
+}
+
+Plan PlanBuilder::finish(std::string& text) {
+  assemble();
+  text = finalize_plan_to_json(state_->plan);
+  return std::move(state_->plan);
 }
 
 Result<Plan> build_plan(const PlanRequest& request, std::span<const HistoryRow> rows) {

@@ -74,6 +74,23 @@ TEST_SUITE("rollback") {
     CHECK(text == read_file(kGolden));
   }
 
+  TEST_CASE("the file made while the hash is computed is the one finalize and write give") {
+    Plan plan = small_plan();
+    CHECK(finalize_plan_to_json(plan) == read_file(kGolden));
+    CHECK(plan.hash == small_plan().hash);
+    CHECK(plan.plan_id == small_plan().plan_id);
+    // Values that look like the placeholders do not move them.
+    Plan marked = small_plan();
+    marked.items.at(0).reason = std::string(80, '#');
+    marked.items.at(1).reason = std::string(17, '#');
+    Plan expected = marked;
+    finalize_plan(expected);
+    std::string text = finalize_plan_to_json(marked);
+    CHECK(text == plan_to_json(expected));
+    CHECK(marked.hash == expected.hash);
+    CHECK(marked.hash != plan.hash);
+  }
+
   TEST_CASE("a written plan reads back equal and writes the same bytes") {
     Plan plan = small_plan();
     std::string text = plan_to_json(plan);

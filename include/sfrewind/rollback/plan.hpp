@@ -122,6 +122,10 @@ std::string plan_hash(const Plan& plan);
 // The plan file: pretty JSON, keys in a fixed order, ending in a newline. Deterministic.
 std::string plan_to_json(const Plan& plan);
 
+// finalize_plan, then plan_to_json, with the file's text written on a second thread while the
+// hash is computed (the id and hash are filled in after). Same plan and text as the two calls.
+std::string finalize_plan_to_json(Plan& plan);
+
 // Reads a plan file. Returns kInvalidArgument for malformed JSON, a missing or mistyped member,
 // or a hash or plan id that no longer matches the contents (a hand-edited plan).
 Result<Plan> plan_from_json(std::string_view text);

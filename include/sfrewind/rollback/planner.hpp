@@ -89,10 +89,13 @@ class PlanBuilder {
   void add_deleted(const std::string& record_id);
   void add(std::span<const HistoryRow> rows);
   Plan finish();
+  // finish(), with `text` set to the plan file (plan_to_json), written while the hash is made.
+  Plan finish(std::string& text);
 
  private:
   struct State;
   explicit PlanBuilder(std::unique_ptr<State> state);
+  void assemble();
   std::unique_ptr<State> state_;
 };
 
