@@ -22,8 +22,9 @@ class JsonParser {
   JsonParser& operator=(JsonParser&&) noexcept;
 
   Result<RecordPage> record_page(std::string_view body);
+  // `reuse`: rows whose buffer the page's rows go into (cleared first).
   Result<HistoryPage> history_page(std::string_view body, const HistoryObject& object,
-                                   std::string_view org_id);
+                                   std::string_view org_id, std::vector<HistoryRow> reuse = {});
   Result<Record> record(std::string_view body);
   Result<SObjectDescribe> describe(std::string_view body);
   Result<std::vector<GlobalSObject>> describe_global(std::string_view body);

@@ -80,10 +80,13 @@ Status check_row(const HistoryRow& row, const HistoryObject& object, const RowSt
 }  // namespace
 
 Result<HistoryPage> JsonParser::history_page(std::string_view body, const HistoryObject& object,
-                                             std::string_view org_id) {
+                                             std::string_view org_id,
+                                             std::vector<HistoryRow> reuse) {
   od::document doc;
   if (auto s = impl_->load(body, doc); !s) return s.error();
   HistoryPage out;
+  out.rows = std::move(reuse);
+  out.rows.clear();
   auto s = json::read_query_page(doc, out.info, [&](od::object& o) -> Status {
     HistoryRow row;
     row.org_id = std::string(org_id);

@@ -97,6 +97,7 @@ auto RestClient::Impl::fetch_decoded(Fetch&& fetch, Decode&& decode)
     Result<http::Response> r = fetch();
     if (!r) return r.error();
     auto decoded = decode(std::string_view(r->body));
+    http.recycle(std::move(r->body));
     if (decoded || decoded.error().code != ErrorCode::kParse || attempt >= attempts) {
       return decoded;
     }
@@ -187,10 +188,11 @@ Result<RecordPage> QueryPager::next_records() {
   return page;
 }
 
-Result<HistoryPage> QueryPager::next_history(const HistoryObject& object, std::string_view org_id) {
+Result<HistoryPage> QueryPager::next_history(const HistoryObject& object, std::string_view org_id,
+                                             std::vector<HistoryRow> reuse) {
   RestClient::Impl& c = *client_->impl_;
   auto page = c.fetch_decoded([this] { return fetch(); }, [&](std::string_view body) {
-    return c.parser.history_page(body, object, org_id);
+    return c.parser.history_page(body, object, org_id, std::move(reuse));
   });
   if (!page) return page.error();
   started_ = true;

@@ -93,6 +93,7 @@ struct HttpClient::Impl {
   std::optional<ApiUsage> usage;
   std::int64_t attempts = 0;
   std::mt19937_64 rng{std::random_device{}()};
+  std::string spare_body;  // a recycled body buffer, reused by the next response
 
   void trace(TraceEvent::Kind kind, std::string message) const {
     if (options.trace) options.trace(TraceEvent{kind, std::move(message)});
@@ -152,6 +153,8 @@ Status HttpClient::Impl::set_options(const Request& request, CurlHeaders& header
 
 Attempt HttpClient::Impl::perform(const Request& request) {
   Attempt out;
+  out.response.body.swap(spare_body);
+  out.response.body.clear();
   char errbuf[CURL_ERROR_SIZE] = {0};
   CurlHeaders headers;
   if (auto s = set_options(request, headers, out, errbuf); !s) {
@@ -272,6 +275,10 @@ Result<HttpClient> HttpClient::make(HttpOptions options) {
 }
 
 Result<Response> HttpClient::send(const Request& request) { return impl_->send(request); }
+
+void HttpClient::recycle(std::string body) {
+  if (body.capacity() > impl_->spare_body.capacity()) impl_->spare_body = std::move(body);
+}
 std::optional<ApiUsage> HttpClient::api_usage() const { return impl_->usage; }
 std::int64_t HttpClient::attempts() const { return impl_->attempts; }
 const HttpOptions& HttpClient::options() const { return impl_->options; }

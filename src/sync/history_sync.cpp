@@ -221,7 +221,7 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
                             options_.batch_size);
   std::optional<Timestamp> restarted_at;
   while (pager.has_next() && !cancel_) {
-    auto page = pager.next_history(run.object, org_id_);
+    auto page = pager.next_history(run.object, org_id_, queue_.spare_rows());
     if (!page) {
       // Restarting resumes from the last second seen; give up only when restarts stop making
       // progress (an expired cursor inside one crowded second, a page that never decodes).
@@ -282,6 +282,7 @@ Status SyncRun::write_pages() {
     if (!stats) return stats.error();
     for (std::size_t i = 0; i < msgs.size(); ++i) {
       if (auto s = account(msgs[i], (*stats)[i]); !s) return s;
+      queue_.recycle(std::move(msgs[i].rows));
     }
   }
   return ok();

@@ -56,6 +56,21 @@ class PageQueue {
     --producers_;
     not_empty_.notify_all();
   }
+  // Spent rows handed back by the writer, so fetchers decode into buffers already mapped
+  // instead of faulting in a fresh one per page. Keeps at most as many as the queue holds.
+  void recycle(std::vector<HistoryRow> rows) {
+    std::lock_guard lock(mu_);
+    if (spare_.size() < capacity_) spare_.push_back(std::move(rows));
+  }
+  // A spent page's rows, or an empty vector when none is waiting.
+  std::vector<HistoryRow> spare_rows() {
+    std::lock_guard lock(mu_);
+    if (spare_.empty()) return {};
+    std::vector<HistoryRow> rows = std::move(spare_.back());
+    spare_.pop_back();
+    return rows;
+  }
+
   // Wakes everyone; later pushes fail and pops return nullopt.
   void close() {
     std::lock_guard lock(mu_);
@@ -69,6 +84,7 @@ class PageQueue {
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
   std::deque<PageMsg> items_;
+  std::vector<std::vector<HistoryRow>> spare_;
   std::size_t capacity_;
   int producers_ = 0;
   bool closed_ = false;

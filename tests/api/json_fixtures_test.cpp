@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -85,6 +86,23 @@ TEST_SUITE("api") {
     CHECK_FALSE(page->rows[2].old_value.has_value());
     CHECK(page->rows[2].new_value.value() == "say \"hi\"");
     CHECK(page->rows[2].data_type.empty());
+  }
+
+  TEST_CASE("a history page decoded into a spent page's rows holds only its own rows") {
+    std::string body = R"({"totalSize":1,"done":true,"records":[
+      {"attributes":{"type":"Invoice__History"},"Id":"017000000000009AAA","ParentId":"a01000000000002AAA",
+       "Field":"Paid__c","DataType":"Boolean","OldValue":false,"NewValue":true,
+       "CreatedById":"005000000000001AAA","CreatedDate":"2025-08-12T14:02:11.000+0000","IsDeleted":false}]})";
+    std::vector<HistoryRow> spent(500);
+    spent[0].history_id = "017000000000001AAA";
+    const HistoryRow* buffer = spent.data();
+    JsonParser p;
+    auto page = p.history_page(body, history_object_for("Invoice__c"), "00D000000000001AAA",
+                               std::move(spent));
+    REQUIRE(page);
+    REQUIRE(page->rows.size() == 1);
+    CHECK(page->rows[0].history_id == "017000000000009AAA");
+    CHECK(page->rows.data() == buffer);
   }
 
   TEST_CASE("standard history objects use <Obj>Id and Opportunity uses OpportunityFieldHistory") {

@@ -68,6 +68,29 @@ TEST_SUITE("http") {
     CHECK(reqs[0].header("Sforce-Call-Options") == expected);
   }
 
+  TEST_CASE("a recycled body's buffer takes the next response and nothing of the last") {
+    test::FakeServer srv;
+    srv.get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(300000, 'x'), "text/plain");
+    });
+    srv.get("/small", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("tiny", "text/plain");
+    });
+    REQUIRE(srv.start());
+    auto client = HttpClient::make(fast_options());
+    REQUIRE(client);
+    auto big = client->send(get(srv.url() + "/big"));
+    REQUIRE(big);
+    CHECK(big->body.size() == 300000);
+    const char* buffer = big->body.data();
+    client->recycle(std::move(big->body));
+    auto small = client->send(get(srv.url() + "/small"));
+    REQUIRE(small);
+    CHECK(small->body == "tiny");
+    CHECK(small->body.data() == buffer);
+    CHECK(small->body.capacity() >= 300000);
+  }
+
   TEST_CASE("a PATCH sends its body and headers") {
     test::FakeServer srv;
     srv.patch("/x", [](const httplib::Request& req, httplib::Response& res) {

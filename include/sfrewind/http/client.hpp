@@ -117,6 +117,9 @@ class HttpClient {
   // the retries), kRateLimited (403 REQUEST_LIMIT_EXCEEDED, or the API budget would be
   // passed; http_status and api_code set when the server said so).
   Result<Response> send(const Request& request);
+  // Hands back a response body once read: the next response is written into its buffer, so a
+  // client fetching page after page does not map and fault in a fresh one each time.
+  void recycle(std::string body);
 
   // The latest usage seen in any response, if one carried Sforce-Limit-Info.
   std::optional<ApiUsage> api_usage() const;
