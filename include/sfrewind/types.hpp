@@ -20,6 +20,9 @@ class RecordId {
   // 18-character id has its suffix verified (case-insensitively) and upper-cased.
   // Returns kInvalidArgument with a message naming the fault otherwise.
   static Result<RecordId> parse(std::string_view text);
+  // What parse() accepts, without an error message or an allocation: writes the 18-character
+  // form into `out` (reusing its buffer) and returns true, or returns false with `out` untouched.
+  static bool normalize(std::string_view text, std::string& out);
 
   // Returns the three-character checksum suffix for a 15-character id body.
   // REQUIRES: `id15` is 15 ASCII alphanumerics.

@@ -13,10 +13,10 @@ Error parse_error(simdjson::error_code code, std::string_view what) {
                     fmt::format("malformed JSON in {}: {}", what, simdjson::error_message(code)));
 }
 
-Result<JsonScalar> read_scalar(od::value& v) {
+Result<ScalarView> read_scalar_view(od::value& v) {
   od::json_type type;
   if (auto e = v.type().get(type)) return parse_error(e, "value");
-  JsonScalar out;
+  ScalarView out;
   switch (type) {
     case od::json_type::null: {
       bool is_null = false;
@@ -40,19 +40,23 @@ Result<JsonScalar> read_scalar(od::value& v) {
         raw.remove_suffix(1);
       }
       out.kind = JsonScalar::Kind::kNumber;
-      out.text = std::string(raw);
+      out.text = raw;
       return out;
     }
     case od::json_type::string: {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return parse_error(e, "string");
+      if (auto e = v.get_string().get(out.text)) return parse_error(e, "string");
       out.kind = JsonScalar::Kind::kString;
-      out.text = std::string(s);
       return out;
     }
     default:
       return make_error(ErrorCode::kParse, "expected a JSON scalar, got an object or array");
   }
+}
+
+Result<JsonScalar> read_scalar(od::value& v) {
+  auto view = read_scalar_view(v);
+  if (!view) return view.error();
+  return JsonScalar{view->kind, std::string(view->text)};
 }
 
 Result<std::string> read_string(od::value& v) {

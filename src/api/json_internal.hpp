@@ -60,6 +60,13 @@ Status for_each_element(od::array& array, std::string_view what, Fn&& fn) {
 template <class Fn>
 Status read_query_page(od::document& doc, PageInfo& info, Fn&& on_record);
 
+// A scalar as read_scalar reads it, without a copy: `text` points into the document or the
+// parser's string buffer and stays valid until the parser loads the next document.
+struct ScalarView {
+  JsonScalar::Kind kind = JsonScalar::Kind::kNull;
+  std::string_view text;
+};
+Result<ScalarView> read_scalar_view(od::value& v);
 Result<JsonScalar> read_scalar(od::value& v);
 Result<std::string> read_string(od::value& v);  // null -> ""
 Result<bool> read_bool(od::value& v);           // null -> false

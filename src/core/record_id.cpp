@@ -38,7 +38,23 @@ std::string RecordId::checksum(std::string_view id15) {
   return suffix;
 }
 
+bool RecordId::normalize(std::string_view text, std::string& out) {
+  if (text.size() != 15 && text.size() != 18) return false;
+  for (char c : text) {
+    if (!is_alnum(c)) return false;
+  }
+  std::string suffix = checksum(text.substr(0, 15));  // three characters: no allocation
+  for (std::size_t i = 15; i < text.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(text[i])) != suffix[i - 15]) return false;
+  }
+  out.assign(text.substr(0, 15));
+  out.append(suffix);
+  return true;
+}
+
 Result<RecordId> RecordId::parse(std::string_view text) {
+  if (std::string id; normalize(text, id)) return RecordId(std::move(id));
+  // Not an id: say why.
   if (text.size() != 15 && text.size() != 18) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("invalid record id '{}': expected 15 or 18 characters, got {}",
@@ -51,18 +67,11 @@ Result<RecordId> RecordId::parse(std::string_view text) {
                                     printable(text), i + 1));
     }
   }
-  std::string id(text.substr(0, 15));
-  std::string suffix = checksum(id);
-  if (text.size() == 18) {
-    std::string given(text.substr(15));
-    for (char& c : given) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (given != suffix) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        fmt::format("invalid record id '{}': checksum suffix '{}' should be '{}'",
-                                    printable(text), printable(text.substr(15)), suffix));
-    }
-  }
-  return RecordId(id + suffix);
+  // Only an 18-character id with the wrong suffix is left.
+  return make_error(ErrorCode::kInvalidArgument,
+                    fmt::format("invalid record id '{}': checksum suffix '{}' should be '{}'",
+                                printable(text), printable(text.substr(15)),
+                                checksum(text.substr(0, 15))));
 }
 
 }  // namespace sfrewind

@@ -91,10 +91,14 @@ TEST_SUITE("api") {
   TEST_CASE("a history page decoded into a spent page's rows holds only its own rows") {
     std::string body = R"({"totalSize":1,"done":true,"records":[
       {"attributes":{"type":"Invoice__History"},"Id":"017000000000009AAA","ParentId":"a01000000000002AAA",
-       "Field":"Paid__c","DataType":"Boolean","OldValue":false,"NewValue":true,
-       "CreatedById":"005000000000001AAA","CreatedDate":"2025-08-12T14:02:11.000+0000","IsDeleted":false}]})";
+       "Field":"Paid__c","NewValue":true,
+       "CreatedById":"005000000000001AAA","CreatedDate":"2025-08-12T14:02:11.000+0000"}]})";
+    // The spent row had every member set; the new one sends no DataType, OldValue or IsDeleted.
     std::vector<HistoryRow> spent(500);
     spent[0].history_id = "017000000000001AAA";
+    spent[0].data_type = "Text";
+    spent[0].old_value = std::string(40, 'o');
+    spent[0].is_deleted = true;
     const HistoryRow* buffer = spent.data();
     JsonParser p;
     auto page = p.history_page(body, history_object_for("Invoice__c"), "00D000000000001AAA",
@@ -102,6 +106,11 @@ TEST_SUITE("api") {
     REQUIRE(page);
     REQUIRE(page->rows.size() == 1);
     CHECK(page->rows[0].history_id == "017000000000009AAA");
+    CHECK(page->rows[0].record_id == "a01000000000002AAA");
+    CHECK(page->rows[0].data_type.empty());
+    CHECK_FALSE(page->rows[0].old_value.has_value());
+    CHECK(page->rows[0].new_value.value() == "true");
+    CHECK_FALSE(page->rows[0].is_deleted);
     CHECK(page->rows.data() == buffer);
   }
 

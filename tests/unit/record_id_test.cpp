@@ -33,6 +33,21 @@ TEST_SUITE("core") {
     CHECK(id->key_prefix() == "001");
   }
 
+  TEST_CASE("normalize accepts what parse accepts and leaves its output alone otherwise") {
+    std::string out = "keep me";
+    for (const char* bad : {"", "0015000000GRaEqAAA", "0015000000GRaE-", "0015000000GRaEqAAL1"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(RecordId::normalize(bad, out));
+      CHECK(out == "keep me");
+    }
+    for (const char* good : {"0015000000GRaEq", "0015000000GRaEqaal", "0015000000GRaEqAAL"}) {
+      CAPTURE(good);
+      REQUIRE(RecordId::normalize(good, out));
+      CHECK(out == "0015000000GRaEqAAL");
+      CHECK(out == RecordId::parse(good)->str());
+    }
+  }
+
   TEST_CASE("15 and 18 forms of one id compare equal") {
     CHECK(*RecordId::parse("0015000000GRaEq") == *RecordId::parse("0015000000GRaEqAAL"));
   }
