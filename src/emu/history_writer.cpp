@@ -91,7 +91,11 @@ void HistoryWriter::write(std::string& out, std::uint32_t row, const std::vector
     out += key;
     switch (f) {
       case 0: out += '"'; append_history_id(out, r.seq); out += '"'; break;
-      case 1: out += '"'; out += parent_->rows[r.parent].v[0].text; out += '"'; break;
+      case 1:
+        out += '"';
+        out.append(parent_->ids[r.parent].data(), parent_->ids[r.parent].size());
+        out += '"';
+        break;
       case 2: out += r.field == kCreatedField ? std::string_view("\"created\"") : std::string_view(field_names_[r.field]); break;
       case 3: out += '"'; out += data_type_name(r.data_type); out += '"'; break;
       case 4:

@@ -282,6 +282,8 @@ std::uint32_t Org::apply(int t, std::optional<std::uint32_t> row,
     set_sys(r, def.sys.owner, Val::str(uid.empty() ? r.v[0].text : uid));
     row = static_cast<std::uint32_t>(tab.rows.size());
     ids_[r.v[0].text] = {t, *row};
+    std::array<char, 18>& id = tab.ids.emplace_back();
+    r.v[0].text.copy(id.data(), id.size());  // ids are 18 characters (new_id)
     tab.rows.push_back(std::move(r));
     if (tab.history >= 0) add_history(t, *row, kCreatedField, Val(), Val(), user, time_ms);
   }

@@ -2,6 +2,7 @@
 // write path that every change goes through.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,6 +103,9 @@ struct HistoryTable {
 struct Table {
   ObjectDef def;
   std::vector<Record> rows;
+  // rows[i].v[0] (the Id) again, side by side: history pages name a parent per row, and reading
+  // it through rows[i].v cost three cache misses a row.
+  std::vector<std::array<char, 18>> ids;
   int history = -1;
   std::uint64_t next_seq = 1;
 };
