@@ -66,13 +66,20 @@ Status insert_items(Store::Impl& impl, const std::string& plan_id,
 }  // namespace
 
 Status Store::save_plan(const StoredPlan& plan, std::span<const PlanItemRow> items) {
-  auto existing = load_plan(plan.plan_id);
+  // Only the stored hash is read: a plan's text runs to tens of megabytes.
+  auto existing = impl_->statement("SELECT content_hash FROM plans WHERE plan_id = ?1");
   if (!existing) return existing.error();
-  if (existing->has_value()) {
-    if ((*existing)->content_hash == plan.content_hash) return ok();
+  (void)(*existing)->bind(1, plan.plan_id);
+  auto found = (*existing)->step();
+  if (!found) return found.error();
+  if (*found) {
+    bool same = (*existing)->column_text(0) == plan.content_hash;
+    (*existing)->reset();
+    if (same) return ok();
     return make_error(ErrorCode::kConflict,
                       fmt::format("plan {} is already stored with other contents", plan.plan_id));
   }
+  (*existing)->reset();
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
   auto st = impl_->statement(
