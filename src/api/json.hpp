@@ -22,7 +22,7 @@ class JsonParser {
   JsonParser& operator=(JsonParser&&) noexcept;
 
   Result<RecordPage> record_page(std::string_view body);
-  // `reuse`: rows whose buffer the page's rows go into (cleared first).
+  // `reuse`: rows the page's rows are written over (their buffers kept); nothing of them remains.
   Result<HistoryPage> history_page(std::string_view body, const HistoryObject& object,
                                    std::string_view org_id, std::vector<HistoryRow> reuse = {});
   Result<Record> record(std::string_view body);

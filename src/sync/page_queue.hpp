@@ -71,7 +71,7 @@ class PageQueue {
     return rows;
   }
 
-  // Wakes everyone; later pushes fail and pops return nullopt.
+  // Wakes everyone; later pushes fail and pop_all returns nothing.
   void close() {
     std::lock_guard lock(mu_);
     closed_ = true;

@@ -38,8 +38,8 @@ class QueryPager {
   // The next page, decoded generically / as history rows of `object` (org_id fills each row).
   // A page that does not decode is fetched again (a GET), up to the retry policy's attempts.
   // REQUIRES: has_next(). Errors as RestClient::call, plus kParse.
-  // `reuse`: a spent page's rows; they are cleared and their buffer filled again.
   Result<RecordPage> next_records();
+  // `reuse`: a spent page's rows, written over (their buffers kept); nothing of them remains.
   Result<HistoryPage> next_history(const HistoryObject& object, std::string_view org_id,
                                    std::vector<HistoryRow> reuse = {});
 
