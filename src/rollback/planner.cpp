@@ -165,28 +165,41 @@ void decide(const Context& ctx, const FieldChain& chain, const Span& s, const Fi
   }
 }
 
-// The users' created and deleted events among `events`; `deleted_seen` keeps one per record.
+// Where each record's entry in plan.deleted is.
+using DeletedAt = std::unordered_map<std::string, std::size_t>;
+
+// The users' created and deleted events among `events`. A record keeps its earliest deletion by
+// them, whichever part its events came in.
 void add_events(const Context& ctx, const std::vector<timeline::Event>& events,
-                std::unordered_set<std::string>& deleted_seen, Plan& plan) {
+                DeletedAt& deleted_at, Plan& plan) {
   for (const auto& e : events) {
     bool mine = ctx.users.count(e.changed_by) > 0 && ctx.window.contains(e.changed_at);
     if (!mine) continue;
     RecordRef ref{e.sobject, e.record_id, e.changed_by, e.changed_at, e.history_id};
     if (e.name == "created") {
       plan.created.push_back(std::move(ref));
-    } else if (timeline::is_deletion_event(e.name) && deleted_seen.insert(e.record_id).second) {
-      plan.deleted.push_back(std::move(ref));
+    } else if (timeline::is_deletion_event(e.name)) {
+      auto [at, fresh] = deleted_at.try_emplace(e.record_id, plan.deleted.size());
+      if (fresh) {
+        plan.deleted.push_back(std::move(ref));
+        continue;
+      }
+      RecordRef& kept = plan.deleted[at->second];
+      if (std::tie(e.changed_at, e.history_id) < std::tie(*kept.changed_at, kept.history_id)) {
+        kept = std::move(ref);
+      }
     }
   }
 }
 
 // Touched records deleted in the org with no deletion event of the users; then sorts both lists.
 void finish_events(const Context& ctx, const std::unordered_set<std::string>& touched,
-                   std::unordered_set<std::string>& deleted_seen, Plan& plan) {
+                   DeletedAt& deleted_at, Plan& plan) {
   for (const auto& key : touched) {
     auto cut = key.find('\x1f');
     std::string record_id = key.substr(cut + 1);
-    if (ctx.deleted.count(record_id) && deleted_seen.insert(record_id).second) {
+    if (!ctx.deleted.count(record_id)) continue;
+    if (deleted_at.try_emplace(record_id, plan.deleted.size()).second) {
       plan.deleted.push_back(RecordRef{key.substr(0, cut), record_id, "", std::nullopt, ""});
     }
   }
@@ -224,7 +237,7 @@ struct PlanBuilder::State {
   Context ctx;
   Plan plan;
   std::unordered_set<std::string> touched;  // sobject + record id
-  std::unordered_set<std::string> deleted_seen;
+  DeletedAt deleted_at;
 };
 
 PlanBuilder::PlanBuilder(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -247,7 +260,9 @@ Result<PlanBuilder> PlanBuilder::start(const PlanRequest& request) {
   return PlanBuilder(std::move(state));
 }
 
-void PlanBuilder::add_deleted(const std::string& record_id) { state_->ctx.deleted.insert(record_id); }
+void PlanBuilder::add_deleted(const std::string& record_id) {
+  state_->ctx.deleted.insert(record_id);
+}
 
 void PlanBuilder::add(std::span<const HistoryRow> rows) {
   State& st = *state_;
@@ -262,7 +277,7 @@ void PlanBuilder::add(std::span<const HistoryRow> rows) {
     decide(st.ctx, chain, *span, target, item);
     st.plan.items.push_back(std::move(item));
   }
-  add_events(st.ctx, all.events, st.deleted_seen, st.plan);
+  add_events(st.ctx, all.events, st.deleted_at, st.plan);
 }
 
 // Everything but the id and hash.
@@ -276,7 +291,7 @@ void PlanBuilder::assemble() {
   if (!std::is_sorted(plan.items.begin(), plan.items.end(), order)) {
     std::sort(plan.items.begin(), plan.items.end(), order);
   }
-  finish_events(st.ctx, st.touched, st.deleted_seen, plan);
+  finish_events(st.ctx, st.touched, st.deleted_at, plan);
   Batches batches = make_batches(plan.items, plan.mode, plan.api_version, st.ctx.req.limits);
   plan.batches = std::move(batches.batches);
   plan.estimate = batches.estimate;

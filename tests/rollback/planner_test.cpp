@@ -366,6 +366,25 @@ TEST_SUITE("rollback") {
     CHECK(gone->reason == "record deleted");
   }
 
+  TEST_CASE("a record's earliest deletion is listed whichever part its events come in") {
+    RowTable t;
+    const std::string r = make_id("a01", 1);
+    t.add(r, "Paid__c", "false", "true", kAttacker, "2026-03-10T12:10:00Z", "Boolean");
+    t.add(r, "recordDeleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:20:00Z");
+    t.add(r, "deleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:40:00Z");
+    const PlanRequest req = base_request();
+    auto whole = build_plan(req, t.rows());
+    REQUIRE(whole.has_value());
+    // Each event pair in a part of its own, the later deletion first.
+    auto builder = PlanBuilder::start(req);
+    REQUIRE(builder.has_value());
+    for (std::size_t i : {2, 0, 1}) builder->add(std::span(&t.rows()[i], 1));
+    Plan parts = builder->finish();
+    REQUIRE(parts.deleted.size() == 1);
+    CHECK(parts.deleted[0].history_id == t.rows()[1].history_id);
+    CHECK(parts.hash == whole->hash);
+  }
+
   TEST_CASE("a plan of 100000 items is built with every item ready") {
     RowTable t;
     t.rows().reserve(200000);

@@ -81,6 +81,7 @@ class PlanBuilder {
  public:
   // kInvalidArgument as build_plan.
   static Result<PlanBuilder> start(const PlanRequest& request);
+  static Result<PlanBuilder> start(const PlanRequest&& request) = delete;  // it would dangle
   PlanBuilder(PlanBuilder&&) noexcept;
   PlanBuilder& operator=(PlanBuilder&&) noexcept;
   ~PlanBuilder();
