@@ -24,7 +24,8 @@ std::vector<Pairs> split_parts(const Touched& touched) {
   return parts;
 }
 
-// One part's rows, in a buffer reused from part to part (its strings keep their capacity).
+// One part's rows, in a buffer reused from part to part (its strings keep their capacity): rows
+// are swapped in from the store's reader, which reads the next one over the row swapped out.
 struct Part {
   std::vector<HistoryRow> rows;
   std::size_t size = 0;
@@ -34,13 +35,9 @@ struct Part {
 Status read_part(Store& store, const std::string& org_id, const Pairs& pairs, Part& part) {
   HistoryFilter filter{org_id, {}, "", "", "", std::nullopt, std::nullopt, {}, "", pairs};
   part.size = 0;
-  return store.each_history_row(filter, [&](const HistoryRow& r) {
-    if (part.size < part.rows.size()) {
-      part.rows[part.size] = r;
-    } else {
-      part.rows.push_back(r);
-    }
-    ++part.size;
+  return store.each_history_row(filter, [&](HistoryRow& r) {
+    if (part.size == part.rows.size()) part.rows.emplace_back();
+    std::swap(part.rows[part.size++], r);
   });
 }
 

@@ -173,7 +173,7 @@ Result<std::vector<HistoryRow>> Store::history_rows_at(std::span<const std::int6
 }
 
 Status Store::each_history_row(const HistoryFilter& filter,
-                               const std::function<void(const HistoryRow&)>& fn) {
+                               const std::function<void(HistoryRow&)>& fn) {
   HistoryRow row;
   return select_history(impl_->db.get(), filter, false, [&](const store::Statement& st) {
     read_row(st, row);

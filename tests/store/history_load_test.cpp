@@ -179,6 +179,50 @@ TEST_SUITE("store") {
     }
   }
 
+  TEST_CASE("each_history_row reads every member over a row its caller swapped out") {
+    TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store);
+    auto page = rows(1, 20);
+    for (std::size_t i = 0; i < page.size(); i += 3) {
+      page[i].old_value.reset();  // NULL in the store
+      page[i].data_type.clear();
+      page[i].is_deleted = true;
+    }
+    REQUIRE(store->insert_history("Invoice__History", page));
+    HistoryFilter filter;
+    filter.org_id = kOrg;
+    auto expected = store->history_rows(filter);
+    REQUIRE(expected);
+    // The caller keeps each row and leaves a row of stale values in its place.
+    std::vector<HistoryRow> kept;
+    auto s = store->each_history_row(filter, [&](HistoryRow& r) {
+      HistoryRow stale = page[7];
+      stale.old_value = "stale";
+      stale.data_type = "Stale";
+      stale.is_deleted = !r.is_deleted;
+      kept.emplace_back();
+      std::swap(kept.back(), r);
+      r = stale;
+    });
+    REQUIRE(s);
+    REQUIRE(kept.size() == expected->size());
+    auto by_id = [](const HistoryRow& a, const HistoryRow& b) {
+      return a.history_id < b.history_id;
+    };
+    std::sort(kept.begin(), kept.end(), by_id);
+    std::sort(expected->begin(), expected->end(), by_id);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      CAPTURE(i);
+      const HistoryRow& a = kept[i];
+      const HistoryRow& b = (*expected)[i];
+      CHECK(std::tie(a.history_id, a.record_id, a.field, a.data_type, a.old_value, a.new_value,
+                     a.changed_by, a.changed_at, a.is_deleted) ==
+            std::tie(b.history_id, b.record_id, b.field, b.data_type, b.old_value, b.new_value,
+                     b.changed_by, b.changed_at, b.is_deleted));
+    }
+  }
+
   TEST_CASE("history_rows selects the rows history selects without their order") {
     TempDir dir;
     auto store = Store::open({dir.file("s.db")});

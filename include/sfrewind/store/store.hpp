@@ -230,10 +230,12 @@ class Store {
                           const std::function<void(const HistoryKey&)>& fn);
   // The rows of these handles (HistoryKey::row), in no set order.
   Result<std::vector<HistoryRow>> history_rows_at(std::span<const std::int64_t> rows);
-  // The same rows handed to `fn` one at a time through one reused HistoryRow (valid only during
-  // the call), so a whole-store pass keeps no copy of the rows and allocates almost nothing.
+  // The rows `filter` selects handed to `fn` one at a time through one reused HistoryRow (valid
+  // only during the call), so a whole-store pass keeps no copy of the rows and allocates almost
+  // nothing. `fn` may take the row's contents (swap them out): the next row is read over
+  // whatever it leaves there.
   Status each_history_row(const HistoryFilter& filter,
-                          const std::function<void(const HistoryRow&)>& fn);
+                          const std::function<void(HistoryRow&)>& fn);
   // Maps the file for reads (read-only stores always are): big reads such as plan's stop
   // copying every page, at the cost of resident memory for what they read.
   Status map_for_reads();
