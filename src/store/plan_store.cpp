@@ -1,9 +1,12 @@
 // Store: rollback plans and the append-only, hash-chained journal.
+#include <future>
+
 #include <fmt/format.h>
 
 #include <sfrewind/store/store.hpp>
 
 #include "core/sha256.hpp"
+#include "store/deflate.hpp"
 #include "store/store_impl.hpp"
 
 namespace sfrewind {
@@ -80,11 +83,14 @@ Status Store::save_plan(const StoredPlan& plan, std::span<const PlanItemRow> ite
                       fmt::format("plan {} is already stored with other contents", plan.plan_id));
   }
   (*existing)->reset();
+  // The text is deflated on another thread while the items are written.
+  auto deflated =
+      std::async(std::launch::async, [&plan] { return store::deflate_text(plan.plan_json); });
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
   auto st = impl_->statement(
       "INSERT INTO plans (plan_id, org_id, created_at, users, window_from, window_to, "
-      "content_hash, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "content_hash, plan_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')");
   if (!st) return st.error();
   (void)(*st)->bind(1, plan.plan_id);
   (void)(*st)->bind(2, plan.org_id);
@@ -93,16 +99,23 @@ Status Store::save_plan(const StoredPlan& plan, std::span<const PlanItemRow> ite
   (void)(*st)->bind(5, plan.window_from.to_iso());
   (void)(*st)->bind(6, plan.window_to.to_iso());
   (void)(*st)->bind(7, plan.content_hash);
-  (void)(*st)->bind(8, plan.plan_json);
   if (auto s = (*st)->exec(); !s) return s;
   if (auto s = insert_items(*impl_, plan.plan_id, items); !s) return s;
+  const std::string text = deflated.get();
+  if (text.empty()) return make_error(ErrorCode::kStorage, "cannot deflate the plan's text");
+  auto set = impl_->statement("UPDATE plans SET plan_deflate = ?2 WHERE plan_id = ?1");
+  if (!set) return set.error();
+  (void)(*set)->bind(1, plan.plan_id);
+  (void)(*set)->bind_blob_static(2, text);
+  if (auto s = (*set)->exec(); !s) return s;
+  (*set)->reset();
   return tx->commit();
 }
 
 Result<std::optional<StoredPlan>> Store::load_plan(const std::string& plan_id) {
   auto st = impl_->statement(
       "SELECT plan_id, org_id, created_at, users, window_from, window_to, content_hash, "
-      "plan_json FROM plans WHERE plan_id = ?1");
+      "plan_json, plan_deflate FROM plans WHERE plan_id = ?1");
   if (!st) return st.error();
   (void)(*st)->bind(1, plan_id);
   auto row = (*st)->step();
@@ -116,7 +129,13 @@ Result<std::optional<StoredPlan>> Store::load_plan(const std::string& plan_id) {
   p.window_from = Timestamp::parse((*st)->column_text(4)).value_or(Timestamp());
   p.window_to = Timestamp::parse((*st)->column_text(5)).value_or(Timestamp());
   p.content_hash = (*st)->column_text(6);
-  p.plan_json = (*st)->column_text(7);
+  if ((*st)->column_is_null(8)) {
+    p.plan_json = (*st)->column_text(7);  // stored before v3
+  } else if (auto text = store::inflate_text((*st)->column_blob(8))) {
+    p.plan_json = std::move(*text);
+  } else {
+    return make_error(ErrorCode::kStorage, fmt::format("plan {}'s stored text is damaged", plan_id));
+  }
   return std::optional<StoredPlan>(std::move(p));
 }
 

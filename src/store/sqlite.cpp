@@ -39,6 +39,12 @@ Status Statement::bind_static(int index, std::string_view text) {
   return ok();
 }
 
+Status Statement::bind_blob_static(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind");
+  return ok();
+}
+
 Status Statement::bind_optional(int index, const std::optional<std::string>& text) {
   return text ? bind(index, std::string_view(*text)) : bind_null(index);
 }
@@ -101,6 +107,13 @@ std::string_view Statement::column_view(int index) const {
   const auto* p = sqlite3_column_text(stmt_.get(), index);
   int n = sqlite3_column_bytes(stmt_.get(), index);
   return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+           : std::string_view();
+}
+
+std::string_view Statement::column_blob(int index) const {
+  const void* p = sqlite3_column_blob(stmt_.get(), index);
+  int n = sqlite3_column_bytes(stmt_.get(), index);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n))
            : std::string_view();
 }
 

@@ -35,6 +35,8 @@ class Statement {
   Status bind_optional(int index, const std::optional<std::string>& text);
   Status bind(int index, std::int64_t value);
   Status bind_null(int index);
+  // Binds bytes as a BLOB, without copying (as bind_static).
+  Status bind_blob_static(int index, std::string_view bytes);
   // Runs one step: true when a row is available.
   Result<bool> step();
   // Runs to completion, ignoring rows.
@@ -50,6 +52,8 @@ class Statement {
   // Assign into `out`, reusing its buffer: for readers that stream many rows through one row.
   void column_into(int index, std::string& out) const;
   void column_into(int index, std::optional<std::string>& out) const;
+  // A BLOB (or text) column's bytes in place, valid until the next step() or reset().
+  std::string_view column_blob(int index) const;
   bool column_is_null(int index) const;
 
  private:

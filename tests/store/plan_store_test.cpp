@@ -4,6 +4,7 @@
 
 #include <sfrewind/store/store.hpp>
 
+#include "store/deflate.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
@@ -11,6 +12,34 @@ using sfrewind::test::TempDir;
 
 namespace {
 const std::string kOrg = "00D000000000001AAA";
+
+// The plan text of tens of megabytes that plan writes for 100,000 items, in miniature: repetitive
+// JSON with values that do not repeat.
+std::string plan_text(int items) {
+  std::string text = "{\n  \"items\": [";
+  for (int i = 0; i < items; ++i) {
+    text += (i ? ",\n" : "\n") + std::string("    {\"record_id\": \"a01") +
+            std::to_string(i * 7919) + "\", \"restore_to\": \"\u00e9t\u00e9 " +
+            std::to_string(i * 31 % 1000) + "\"}";
+  }
+  return text + "\n  ]\n}\n";
+}
+
+std::string raw_text(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  std::string out = "<error>";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const void* p = sqlite3_column_blob(st, 0);
+    out.assign(p ? static_cast<const char*>(p) : "",
+               static_cast<std::size_t>(sqlite3_column_bytes(st, 0)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
 
 void raw_exec(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
@@ -68,6 +97,86 @@ TEST_SUITE("store") {
     REQUIRE(stored_items->size() == 1);
     CHECK(stored_items->front().restore_to == "false");
     CHECK_FALSE(store->load_plan("nope")->has_value());
+  }
+
+  TEST_CASE("a plan's text is stored deflated and loads back byte for byte") {
+    TempDir dir;
+    std::string path = dir.file("p.db");
+    const std::string text = plan_text(20000);
+    StoredPlan plan{"plan-big", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
+                    Timestamp(5000), "hash-a", text};
+    std::vector<PlanItemRow> items(300, {"Invoice__c", "a01000000000001AAA", "Paid__c", "ready",
+                                         "false", std::nullopt, ""});
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      REQUIRE(store->save_plan(plan, items));
+    }
+    CHECK(raw_text(path, "SELECT plan_json FROM plans") == "");
+    std::string stored = raw_text(path, "SELECT plan_deflate FROM plans");
+    CHECK(stored.size() * 4 < text.size());
+    CHECK(store::inflate_text(stored) == text);
+    auto store = Store::open({path});
+    REQUIRE(store);
+    auto loaded = store->load_plan("plan-big");
+    REQUIRE(loaded);
+    REQUIRE(loaded->has_value());
+    CHECK((*loaded)->plan_json == text);
+    CHECK(store->plan_items("plan-big")->size() == 300);
+  }
+
+  TEST_CASE("a plan stored before its text was deflated still loads") {
+    TempDir dir;
+    std::string path = dir.file("old.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+    }
+    // The store as schema version 2 left it: the text in plan_json, no plan_deflate column.
+    raw_exec(path, "ALTER TABLE plans DROP COLUMN plan_deflate; PRAGMA user_version = 2; "
+                   "INSERT INTO plans VALUES ('plan-old', '00D000000000001AAA', "
+                   "'2026-01-01T00:00:00.000Z', 'u', '2026-01-01T00:00:00.000Z', "
+                   "'2026-01-02T00:00:00.000Z', 'hash-old', "
+                   "'{\"format\": \"sfrewind-plan/1\"}')");
+    REQUIRE(raw_text(path, "PRAGMA user_version") == "2");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    CHECK(store->schema_version() == 3);
+    auto loaded = store->load_plan("plan-old");
+    REQUIRE(loaded);
+    REQUIRE(loaded->has_value());
+    CHECK((*loaded)->plan_json == "{\"format\": \"sfrewind-plan/1\"}");
+  }
+
+  TEST_CASE("a damaged stored plan text is an error, not a short plan") {
+    TempDir dir;
+    std::string path = dir.file("bad.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      StoredPlan plan{"plan-1", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
+                      Timestamp(5000), "hash-a", plan_text(50)};
+      REQUIRE(store->save_plan(plan, {}));
+    }
+    raw_exec(path,
+             "UPDATE plans SET plan_deflate = substr(plan_deflate, 1, length(plan_deflate) - 9)");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    auto loaded = store->load_plan("plan-1");
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().message.find("damaged") != std::string::npos);
+  }
+
+  TEST_CASE("deflated text inflates only whole and undamaged") {
+    for (const std::string& text : {std::string(), std::string("x"), plan_text(3000)}) {
+      std::string z = store::deflate_text(text);
+      REQUIRE_FALSE(z.empty());
+      CHECK(store::inflate_text(z) == text);
+      if (z.size() > 2) CHECK_FALSE(store::inflate_text(z.substr(0, z.size() - 1)));
+      CHECK_FALSE(store::inflate_text(z + "x"));
+    }
+    CHECK_FALSE(store::inflate_text("not a zlib stream"));
+    CHECK_FALSE(store::inflate_text(""));
   }
 
   TEST_CASE("the journal chain verifies and shows tampering") {
