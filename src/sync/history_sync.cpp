@@ -42,6 +42,34 @@ bool restartable(const Error& e) {
 
 Timestamp floor_second(Timestamp t) { return Timestamp(t.ms() - t.ms() % 1000); }
 
+// The rows a slice has handed on in its latest second. A restarted query resumes at the start of
+// that second, and these rows come again: they are dropped, so a first load (which has no index
+// to find them) stores and counts each row once. Pages come in (CreatedDate, Id) order.
+class SecondSeen {
+ public:
+  void drop_repeats(std::vector<HistoryRow>& rows) const {
+    if (ids_.empty()) return;
+    std::erase_if(rows, [this](const HistoryRow& r) {
+      return floor_second(r.changed_at) == second_ &&
+             std::find(ids_.begin(), ids_.end(), r.history_id) != ids_.end();
+    });
+  }
+  void remember(const std::vector<HistoryRow>& rows) {
+    for (const HistoryRow& r : rows) {
+      Timestamp second = floor_second(r.changed_at);
+      if (ids_.empty() || second != second_) {
+        ids_.clear();
+        second_ = second;
+      }
+      ids_.push_back(r.history_id);
+    }
+  }
+
+ private:
+  Timestamp second_;
+  std::vector<std::string> ids_;
+};
+
 class SyncRun {
  public:
   SyncRun(std::shared_ptr<auth::TokenProvider> tokens, Store& store, const SyncOptions& options)
@@ -220,6 +248,7 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
   auto pager = client.query(slice_soql(run.object, run.condition, from, slice.to), true,
                             options_.batch_size);
   std::optional<Timestamp> restarted_at;
+  SecondSeen handed_on;
   while (pager.has_next() && !cancel_) {
     auto page = pager.next_history(run.object, org_id_, queue_.spare_rows());
     if (!page) {
@@ -233,6 +262,8 @@ Status SyncRun::fetch_slice(api::RestClient& client, const SliceRef& ref) {
                            options_.batch_size);
       continue;
     }
+    if (restarted_at) handed_on.drop_repeats(page->rows);
+    handed_on.remember(page->rows);
     if (!page->rows.empty()) last_seen = page->rows.back().changed_at;
     PageMsg msg{static_cast<std::size_t>(&ref - work_.data()), std::move(page->rows),
                 !pager.has_next()};
