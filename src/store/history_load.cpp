@@ -21,6 +21,11 @@ constexpr std::string_view kInsert =
     "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (org_id, history_id) DO NOTHING";
+// A first load: no index yet, so nothing to conflict with (build_indexes drops duplicates).
+constexpr std::string_view kAppend =
+    "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
+    "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr std::string_view kStage =
     "INSERT OR IGNORE INTO history_stage (org_id, history_id, sobject, record_id, field, "
     "data_type, old_value, new_value, changed_by, changed_at, is_deleted, history_object, "
@@ -92,6 +97,38 @@ Status insert_direct(Store::Impl& impl, std::string_view history_object,
     } else {
       ++stats.seen;
     }
+  }
+  return ok();
+}
+
+// Registers the orgs of `rows` in `orgs` (Store::org_ids reads them there), once per run of rows
+// of one org.
+Status register_orgs(Store::Impl& impl, std::span<const HistoryRow> rows) {
+  const std::string* last = nullptr;
+  for (const HistoryRow& r : rows) {
+    if (last && *last == r.org_id) continue;
+    last = &r.org_id;
+    auto st = impl.statement(
+        "INSERT INTO orgs (org_id, first_seen, last_seen) VALUES (?1, ?2, ?2) "
+        "ON CONFLICT (org_id) DO NOTHING");
+    if (!st) return st.error();
+    (void)(*st)->bind(1, r.org_id);
+    (void)(*st)->bind(2, store_now());
+    if (auto s = (*st)->exec(); !s) return s;
+  }
+  return ok();
+}
+
+// Appends to `history` while a first load has its indexes dropped.
+Status append_rows(Store::Impl& impl, std::string_view history_object,
+                   std::span<const HistoryRow> rows, InsertStats& stats) {
+  const std::string now = store_now();
+  auto ins = impl.statement(kAppend);
+  if (!ins) return ins.error();
+  for (const HistoryRow& r : rows) {
+    auto fresh = write_row(**ins, impl.db.get(), r, history_object, now);
+    if (!fresh) return with_context(fresh.error(), "insert history");
+    ++stats.inserted;
   }
   return ok();
 }
@@ -185,11 +222,30 @@ Result<std::int64_t> count(store::Db& db, std::string_view sql) {
   return *row ? st->column_int(0) : 0;
 }
 
-Status drop_indexes(store::Db& db) {
+// Drops the secondary indexes, and the history id's too when `unique` (a first load).
+Status drop_indexes(store::Db& db, bool unique) {
   for (const auto& ix : store::kHistoryIndexes) {
+    if (ix.unique && !unique) continue;
     if (auto s = db.exec(fmt::format("DROP INDEX IF EXISTS {}", ix.name)); !s) return s;
   }
   return ok();
+}
+
+// Rows a first load holds twice (a slice restarted inside a second it had already written):
+// the copy written last stays, as an insert over the first would have left its flags.
+Status drop_duplicates(store::Db& db) {
+  return db.exec(
+      "DELETE FROM history WHERE rowid NOT IN (SELECT max(rowid) FROM history "
+      "GROUP BY history_id, org_id)");
+}
+
+Status build_index(store::Db& db, const store::HistoryIndex& ix) {
+  const std::string sql = fmt::format("CREATE {}INDEX IF NOT EXISTS {} ON {}",
+                                      ix.unique ? "UNIQUE " : "", ix.name, ix.on);
+  Status built = db.exec(sql);
+  if (built || !ix.unique || (built.error().sqlite_code & 0xff) != SQLITE_CONSTRAINT) return built;
+  if (auto s = drop_duplicates(db); !s) return s;
+  return db.exec(sql);
 }
 
 // The sort behind each index runs on two threads: the build comes after the fetch, when the
@@ -198,7 +254,7 @@ Status build_indexes(store::Db& db) {
   (void)db.exec("PRAGMA threads=1");
   Status built = ok();
   for (const auto& ix : store::kHistoryIndexes) {
-    built = db.exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", ix.name, ix.on));
+    built = build_index(db, ix);
     if (!built) break;
   }
   (void)db.exec("PRAGMA threads=0");
@@ -213,6 +269,7 @@ Result<InsertStats> Store::insert_history(const std::string& history_object,
   if (rows.empty()) return stats;
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
+  if (auto s = register_orgs(*impl_, rows); !s) return s.error();
   if (auto s = insert_direct(*impl_, history_object, rows, stats); !s) return s.error();
   if (auto s = tx->commit(); !s) return s.error();
   return stats;
@@ -224,7 +281,7 @@ Result<LoadMode> Store::begin_history_load() {
   if (!any) return any.error();
   if (*any) return LoadMode::kStaged;
   impl_->reset_statements();
-  if (auto s = drop_indexes(impl_->db); !s) return s.error();
+  if (auto s = drop_indexes(impl_->db, true); !s) return s.error();
   // A first load only appends to the file, and a rollback journal never holds pages the file
   // did not have: each page is written once, not to the WAL and again by the checkpoint.
   // Best effort: with another connection open the store stays in WAL, where the load is
@@ -248,8 +305,9 @@ Result<std::vector<InsertStats>> Store::load_history(LoadMode mode,
   for (std::size_t i = 0; i < batches.size(); ++i) {
     const HistoryBatch& batch = batches[i];
     if (!batch.rows.empty()) {
+      if (auto s = register_orgs(*impl_, batch.rows); !s) return s.error();
       Status s = mode == LoadMode::kDirect
-                     ? insert_direct(*impl_, batch.history_object, batch.rows, stats[i])
+                     ? append_rows(*impl_, batch.history_object, batch.rows, stats[i])
                      : insert_staged(*impl_, batch.history_object, batch.rows, stats[i]);
       if (!s) return s.error();
     }
@@ -265,8 +323,13 @@ Result<std::int64_t> Store::merge_history() {
   store::Db& db = impl_->db;
   auto staged = count(db, "SELECT count(*) FROM history_stage");
   if (!staged) return staged.error();
-  auto built = count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
-                         "('history_by_record', 'history_by_user')");
+  std::string names;
+  for (const auto& ix : store::kHistoryIndexes) {
+    names += fmt::format("{}'{}'", names.empty() ? "" : ", ", ix.name);
+  }
+  auto built = count(
+      db, fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ({})",
+                      names));
   if (!built) return built.error();
   if (*staged == 0 && *built == static_cast<std::int64_t>(store::kHistoryIndexes.size())) return 0;
   impl_->reset_statements();
@@ -278,15 +341,20 @@ Result<std::int64_t> Store::merge_history() {
   // so the record index is written front to back.
   bool rebuild = *staged > *stored;
   if (rebuild) {
-    if (auto s = drop_indexes(db); !s) return s.error();
+    if (auto s = drop_indexes(db, false); !s) return s.error();
   }
-  std::string sql = fmt::format(
-      "INSERT INTO history ({0}) SELECT {0} FROM history_stage WHERE true ORDER BY {1} "
-      "ON CONFLICT (org_id, history_id) DO NOTHING",
-      kColumns, rebuild ? "org_id, history_id" : "record_id, field, changed_at");
-  if (auto s = db.exec(sql); !s) return with_context(s.error(), "merge history");
-  std::int64_t merged = sqlite3_changes(db.get());
-  if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
+  std::int64_t merged = 0;
+  if (*staged > 0) {
+    // The history id's index first (a first load that was cut short has none yet).
+    if (auto s = build_index(db, store::kHistoryIndexes[0]); !s) return s.error();
+    std::string sql = fmt::format(
+        "INSERT INTO history ({0}) SELECT {0} FROM history_stage WHERE true ORDER BY {1} "
+        "ON CONFLICT (org_id, history_id) DO NOTHING",
+        kColumns, rebuild ? "history_id, org_id" : "record_id, field, changed_at");
+    if (auto s = db.exec(sql); !s) return with_context(s.error(), "merge history");
+    merged = sqlite3_changes(db.get());
+    if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
+  }
   if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
   if (auto s = tx->commit(); !s) return s.error();
   (void)db.exec("PRAGMA journal_mode=WAL");  // after a first load; Store::open sets it too

@@ -36,9 +36,8 @@ constexpr std::string_view kRowColumns =
 std::string history_select(const HistoryFilter& f, bool stored, std::vector<std::string>& args) {
   std::string sql = fmt::format("SELECT {}", kRowColumns);
   sql += stored ? ", history_object, vanished FROM history WHERE " : " FROM history WHERE ";
-  // Keep SQLite off the (org_id, history_id) index (the unary plus): through it, it would read
-  // the org's every row and sort them all, rather than seek the record or user index or walk
-  // the record index in the order asked.
+  // The org only filters rows (the unary plus): SQLite is to seek the record or user index or
+  // walk the record index in the order asked, never to pick an index for the org alone.
   sql += "+org_id = ?1";
   args.push_back(f.org_id);
   auto add = [&](std::string_view clause, const std::string& value) {

@@ -6,11 +6,8 @@
 namespace sfrewind {
 
 Result<std::vector<std::string>> Store::org_ids() {
-  auto st = impl_->statement(
-      // Hops from org to org along the (org_id, history_id) index instead of reading it all.
-      "WITH RECURSIVE o(id) AS (SELECT min(org_id) FROM history UNION ALL "
-      "SELECT (SELECT min(org_id) FROM history WHERE org_id > o.id) FROM o WHERE o.id IS NOT NULL) "
-      "SELECT org_id FROM orgs UNION SELECT id FROM o WHERE id IS NOT NULL ORDER BY 1");
+  // Every write of history rows registers their org (schema v4 added those of older stores).
+  auto st = impl_->statement("SELECT org_id FROM orgs ORDER BY org_id");
   if (!st) return st.error();
   std::vector<std::string> out;
   while (true) {

@@ -184,14 +184,54 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE plans ADD COLUMN plan_deflate BLOB;
 )sql";
 
+// v4: history's uniqueness moves from a table constraint to an index, history_by_id, on
+// (history_id, org_id): an index can be dropped for a first load and built after it like the
+// others (a first sync of 1M rows: 3.3 s -> 2.6 s), and its keys differ in their first column.
+// The table is rebuilt with the same columns and rowids. With no index led by org_id, `orgs`
+// now lists every org with rows (writes register theirs), so it gets the orgs found in history.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE history_v4 (
+  org_id          TEXT NOT NULL,
+  history_id      TEXT NOT NULL,
+  sobject         TEXT NOT NULL,
+  record_id       TEXT NOT NULL,
+  field           TEXT NOT NULL,
+  data_type       TEXT,
+  old_value       TEXT,
+  new_value       TEXT,
+  changed_by      TEXT NOT NULL,
+  changed_at      TEXT NOT NULL,
+  is_deleted      INTEGER NOT NULL DEFAULT 0,
+  history_object  TEXT NOT NULL,
+  vanished        INTEGER NOT NULL DEFAULT 0,
+  first_seen      TEXT NOT NULL
+) STRICT;
+INSERT INTO history_v4 (rowid, org_id, history_id, sobject, record_id, field, data_type,
+                        old_value, new_value, changed_by, changed_at, is_deleted, history_object,
+                        vanished, first_seen)
+  SELECT rowid, org_id, history_id, sobject, record_id, field, data_type, old_value, new_value,
+         changed_by, changed_at, is_deleted, history_object, vanished, first_seen
+  FROM history ORDER BY rowid;
+DROP TABLE history;
+ALTER TABLE history_v4 RENAME TO history;
+CREATE UNIQUE INDEX history_by_id ON history (history_id, org_id);
+CREATE INDEX history_by_record ON history (record_id, field, changed_at);
+CREATE INDEX history_by_user ON history (changed_by, changed_at);
+INSERT INTO orgs (org_id, first_seen, last_seen)
+  SELECT org_id, min(first_seen), max(first_seen) FROM
+    (SELECT org_id, first_seen FROM history UNION ALL SELECT org_id, first_seen FROM history_stage)
+  GROUP BY org_id ON CONFLICT (org_id) DO NOTHING;
+)sql";
+
 // Index i holds the SQL that takes user_version i to i + 1.
-constexpr std::array<const char*, 3> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr std::array<const char*, 4> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 
 }  // namespace
 
-const std::array<HistoryIndex, 2> kHistoryIndexes = {{
-    {"history_by_record", "history (record_id, field, changed_at)"},
-    {"history_by_user", "history (changed_by, changed_at)"},
+const std::array<HistoryIndex, 3> kHistoryIndexes = {{
+    {"history_by_id", "history (history_id, org_id)", true},
+    {"history_by_record", "history (record_id, field, changed_at)", false},
+    {"history_by_user", "history (changed_by, changed_at)", false},
 }};
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }

@@ -7,12 +7,13 @@
 
 namespace sfrewind::store {
 
-// A secondary index of `history`: dropped for a first full load and built after it.
+// An index of `history`: dropped for a first full load and built after it.
 struct HistoryIndex {
   const char* name;
   const char* on;  // "table (columns)"
+  bool unique;     // the history id's: a first load's duplicates are dropped before it is built
 };
-extern const std::array<HistoryIndex, 2> kHistoryIndexes;
+extern const std::array<HistoryIndex, 3> kHistoryIndexes;
 
 // The schema version this build writes.
 int current_schema_version();

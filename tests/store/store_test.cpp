@@ -149,6 +149,75 @@ TEST_SUITE("store") {
           "1970-01-01T00:00:01.000Z");
   }
 
+  TEST_CASE("a version 3 store moves history's uniqueness to an index and keeps every row") {
+    TempDir dir;
+    std::string path = dir.file("v3.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      std::vector<HistoryRow> rows;
+      for (int i = 1; i <= 9; ++i) {
+        rows.push_back(row("01700000000000" + std::to_string(i) + "AAA", "Paid__c", "false",
+                           "true", i * 1000));
+      }
+      REQUIRE(store->insert_history("Invoice__History", rows));
+    }
+    // The file as schema version 3 left it: uniqueness in the table, no row in orgs, and a gap
+    // in the rowids.
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    const char* v3 =
+        "CREATE TABLE h3 (org_id TEXT NOT NULL, history_id TEXT NOT NULL, sobject TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, field TEXT NOT NULL, data_type TEXT, old_value TEXT, "
+        "new_value TEXT, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, "
+        "is_deleted INTEGER NOT NULL DEFAULT 0, history_object TEXT NOT NULL, "
+        "vanished INTEGER NOT NULL DEFAULT 0, first_seen TEXT NOT NULL, "
+        "UNIQUE (org_id, history_id)) STRICT;"
+        "INSERT INTO h3 (rowid, org_id, history_id, sobject, record_id, field, data_type, "
+        "old_value, new_value, changed_by, changed_at, is_deleted, history_object, vanished, "
+        "first_seen) SELECT rowid * 10, org_id, history_id, sobject, record_id, field, data_type, "
+        "old_value, new_value, changed_by, changed_at, is_deleted, history_object, vanished, "
+        "first_seen FROM history;"
+        "DROP TABLE history; ALTER TABLE h3 RENAME TO history;"
+        "CREATE INDEX history_by_record ON history (record_id, field, changed_at);"
+        "CREATE INDEX history_by_user ON history (changed_by, changed_at);"
+        "DELETE FROM orgs; PRAGMA user_version = 3;";
+    REQUIRE(sqlite3_exec(raw, v3, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    REQUIRE(sql_scalar(path, "SELECT count(*) FROM orgs") == "0");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    CHECK(sql_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
+    CHECK(sql_scalar(path, "SELECT group_concat(rowid) FROM history") ==
+          "10,20,30,40,50,60,70,80,90");
+    CHECK(sql_scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('history_by_id', "
+                           "'history_by_record', 'history_by_user')") == "3");
+    CHECK(sql_scalar(path, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_schema WHERE name = "
+                           "'history'") == "0");
+    auto orgs = store->org_ids();
+    REQUIRE(orgs);
+    CHECK(*orgs == std::vector<std::string>{"00D000000000001AAA"});
+    // Still one row per history id.
+    auto again = store->insert_history(
+        "Invoice__History", std::vector<HistoryRow>{row("017000000000003AAA", "Paid__c", "false",
+                                                        "true", 3000)});
+    REQUIRE(again);
+    CHECK(again->seen == 1);
+    CHECK(sql_scalar(path, "SELECT count(*) FROM history") == "9");
+  }
+
+  TEST_CASE("history written through the library registers its org") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000),
+                                    row("017000000000002AAA", "Paid__c", "true", "false", 2000)};
+    rows[1].org_id = "00D000000000002AAA";
+    REQUIRE(store->insert_history("Invoice__History", rows));
+    auto orgs = store->org_ids();
+    REQUIRE(orgs);
+    CHECK(*orgs == std::vector<std::string>{"00D000000000001AAA", "00D000000000002AAA"});
+  }
+
   TEST_CASE("history reads filter by user and field and window") {
     auto store = Store::open({":memory:"});
     REQUIRE(store);

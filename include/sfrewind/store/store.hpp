@@ -208,7 +208,10 @@ class Store {
   // kDirect when `history` is empty (the file is then written in rollback-journal mode until
   // merge_history: appended pages go to the file once instead of to the WAL and again to the
   // file). load_history writes pages (and their slice marks) in one transaction, so a slice is
-  // marked done only with its rows; it returns one InsertStats per batch. merge_history folds
+  // marked done only with its rows; it returns one InsertStats per batch. In kDirect mode no
+  // index exists yet, the history id's included: a row given twice counts as inserted twice
+  // and merge_history keeps its last copy (sync drops the rows a restarted query repeats
+  // before they get here). merge_history folds
   // staged rows into `history` in record order and builds missing indexes, in one transaction;
   // it returns the rows merged. Store::open (read-write) merges leftovers too.
   Result<LoadMode> begin_history_load();
