@@ -117,6 +117,12 @@ Result<Store> Store::open(const StoreOptions& options) {
   if (options.read_only) {
     auto v = impl->db.user_version();
     if (!v) return not_a_store(options.path, v.error());
+    if (*v > 0 && *v < store::current_schema_version()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("{} was written by an older sfrewind (store schema {}, this "
+                                    "one writes {}): run 'sfrewind sync' once to upgrade it",
+                                    options.path, *v, store::current_schema_version()));
+    }
     if (*v != store::current_schema_version()) {
       return make_error(ErrorCode::kInvalidArgument,
                         fmt::format("{} is not a sfrewind store of schema {} (found {})",

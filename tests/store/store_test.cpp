@@ -113,6 +113,24 @@ TEST_SUITE("store") {
     CHECK(Store::open({dir.path().string()}).error().code == ErrorCode::kInvalidArgument);
   }
 
+  TEST_CASE("an older store opened read-only is refused with how to upgrade it") {
+    TempDir dir;
+    std::string path = dir.file("old.db");
+    REQUIRE(Store::open({path}));
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    StoreOptions ro{path};
+    ro.read_only = true;
+    auto store = Store::open(ro);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().code == ErrorCode::kInvalidArgument);
+    CHECK(store.error().message.find("older sfrewind") != std::string::npos);
+    CHECK(store.error().message.find("sfrewind sync") != std::string::npos);
+    CHECK(sql_scalar(path, "PRAGMA user_version") == "3");  // nothing written
+  }
+
   TEST_CASE("a store from a newer sfrewind is refused") {
     TempDir dir;
     std::string path = dir.file("s.db");
