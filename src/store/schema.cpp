@@ -187,9 +187,12 @@ ALTER TABLE plans ADD COLUMN plan_deflate BLOB;
 // v4: history's uniqueness moves from a table constraint to an index, history_by_id, on
 // (history_id, org_id): an index can be dropped for a first load and built after it like the
 // others (a first sync of 1M rows: 3.3 s -> 2.6 s), and its keys differ in their first column.
-// The table is rebuilt with the same columns and rowids. With no index led by org_id, `orgs`
+// The table is rebuilt with the same columns and rowids (the old indexes dropped first, so the
+// copy reuses their pages rather than growing the file). With no index led by org_id, `orgs`
 // now lists every org with rows (writes register theirs), so it gets the orgs found in history.
 constexpr const char* kSchemaV4 = R"sql(
+DROP INDEX IF EXISTS history_by_record;
+DROP INDEX IF EXISTS history_by_user;
 CREATE TABLE history_v4 (
   org_id          TEXT NOT NULL,
   history_id      TEXT NOT NULL,
