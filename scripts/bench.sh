@@ -244,18 +244,33 @@ add "timeline --records-file F --at ($n_recs records)" "$(python3 -c "print(roun
 add "changes --summary (whole store)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" changes --summary) * 1000, 1))") ms" "median of $runs"
 creds=(--access-token "$token" --instance-url "$main_url")
 window=(--from 2025-01-01T00:00:00Z --to 2100-01-01T00:00:00Z)
-t0=$(date +%s.%N)
-if "$build/sfrewind" --json --store "$store" plan --user user1@gen.example "${window[@]}" \
-     --out "$work/plan.json" "${creds[@]}" >"$work/plan.out" 2>&1; then
-  plan_s=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
+# plan: the median of $runs runs, each storing the plan for the first time (a plan already in
+# the store is not written again): the first runs on copies of the store, the last on the store
+# itself, whose plan apply then executes. apply changes the org, so it runs once.
+plan_args=(plan --user user1@gen.example "${window[@]}" --out "$work/plan.json" "${creds[@]}")
+plan_ts=(); plan_ok=1
+for i in $(seq 1 "$runs"); do
+  plan_store="$store"
+  if [[ $i -lt $runs ]]; then
+    plan_store="$work/plan-copy.db"; rm -f "$plan_store"*
+    cp "$store" "$plan_store"; [[ -f "$store-wal" ]] && cp "$store-wal" "$plan_store-wal"
+  fi
+  t0=${EPOCHREALTIME/./}
+  "$build/sfrewind" --json --store "$plan_store" "${plan_args[@]}" >"$work/plan.out" 2>&1 || { plan_ok=0; break; }
+  t1=${EPOCHREALTIME/./}
+  plan_ts+=("$(( t1 - t0 ))e-6")
+done
+rm -f "$work/plan-copy.db"*
+if [[ $plan_ok == 1 ]]; then
+  plan_s=$(python3 -c "print(round($(median "${plan_ts[@]}"), 2))")
   plan_note="$(python3 "$root/bench/summarize.py" plan "$work/plan.out")"
-  add "plan (every change of user1@gen.example)" "$plan_s s" "1 run; $plan_note"
+  add "plan (every change of user1@gen.example)" "$plan_s s" "median of $runs; $plan_note"
   t0=$(date +%s.%N)
   "$build/sfrewind" --json --store "$store" apply "$work/plan.json" --yes "${creds[@]}" \
       >"$work/apply.out" 2>"$work/apply.err" || true
   apply_s=$(python3 -c "print(round($(date +%s.%N) - $t0, 2))")
   add "apply (that plan, collections mode)" "$apply_s s" \
-      "1 run; $(python3 "$root/bench/summarize.py" apply "$work/apply.out" "$work/apply.err")"
+      "1 run (it changes the org); $(python3 "$root/bench/summarize.py" apply "$work/apply.out" "$work/apply.err")"
 else
   add "plan" "not measured" "$(head -c 160 "$work/plan.out" | tr '\n|' ' /')"
 fi
