@@ -81,12 +81,13 @@ int dispatch(Registry& registry, Context& ctx) {
 
 }  // namespace
 
-int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+int run(int argc, char** argv, std::ostream& out, std::ostream& err,
+        std::function<void()> bulk_heap) {
   CLI::App app{"sfrewind: undo what a compromised Salesforce credential wrote"};
   app.name("sfrewind");
   app.set_version_flag("--version", std::string("sfrewind ") + kVersion);
   app.require_subcommand(0, 1);
-  Context ctx{GlobalOptions{}, out, err, false, false, false, {}};
+  Context ctx{GlobalOptions{}, out, err, false, false, false, {}, std::move(bulk_heap)};
   add_globals(app, ctx.global);
   Registry registry(app);
   register_commands(registry);

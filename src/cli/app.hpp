@@ -54,6 +54,9 @@ struct Context {
   bool err_is_terminal = false;
   bool color = false;
   Config config;  // from --config, empty without one
+  // Set by the executable (empty in-process, as in tests): called by a command about to build
+  // hundreds of MB of short-lived data, to shape the process heap for it.
+  std::function<void()> bulk_heap;
 };
 
 // One subcommand: its CLI11 node and the function that does its work after parsing.
@@ -83,7 +86,9 @@ void add_org_options(CLI::App& app, OrgOptions& org);
 // Prints an error as one line and returns the exit code for it (2 for invalid arguments).
 int report_error(Context& ctx, const Error& e);
 
-// Runs the command line. Never throws; returns the process exit code.
-int run(int argc, char** argv, std::ostream& out, std::ostream& err);
+// Runs the command line. Never throws; returns the process exit code. `bulk_heap` becomes
+// Context::bulk_heap.
+int run(int argc, char** argv, std::ostream& out, std::ostream& err,
+        std::function<void()> bulk_heap = {});
 
 }  // namespace sfrewind::cli

@@ -232,6 +232,7 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   auto store = open_store(ctx, false);
   if (!store) return report_error(ctx, store.error());
   if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
+  if (ctx.bulk_heap) ctx.bulk_heap();
   std::string org_id;
   std::string text;
   auto plan = make_plan(ctx, a, *in, *store, org_id, text);

@@ -13,9 +13,10 @@ extern char** environ;
 
 namespace sfrewind::test {
 
-// Starts build/sfrewind with `args` (stdout, and stderr unless `keep_stderr`, to /dev/null);
-// returns the child's pid, or -1 when it could not start.
-inline pid_t spawn_sfrewind(std::vector<std::string> args, bool keep_stderr = true) {
+// Starts build/sfrewind with `args` (stdout to `out_path`, /dev/null without one; stderr too
+// unless `keep_stderr`); returns the child's pid, or -1 when it could not start.
+inline pid_t spawn_sfrewind(std::vector<std::string> args, bool keep_stderr = true,
+                            const std::string& out_path = "/dev/null") {
   std::string bin = std::string(SFREWIND_BINARY_DIR) + "/sfrewind";
   args.insert(args.begin(), bin);
   std::vector<char*> argv;
@@ -23,7 +24,8 @@ inline pid_t spawn_sfrewind(std::vector<std::string> args, bool keep_stderr = tr
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
   if (!keep_stderr) posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
   if (posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
