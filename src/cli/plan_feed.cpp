@@ -1,6 +1,7 @@
 // Reads the touched pairs' rows for `sfrewind plan`: parts read on one thread, planned on another.
 #include "cli/plan_feed.hpp"
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <mutex>
@@ -58,10 +59,13 @@ Result<Touched> touched_pairs(Store& store, const std::string& org_id,
   Touched t;
   auto s = store.each_history_row(mine, [&](const HistoryRow& r) {
     if (!keep(r)) return;
-    t.pairs.emplace(r.record_id, r.field);
+    t.pairs.emplace_back(r.record_id, r.field);
     t.sobjects.insert(r.sobject);
   });
   if (!s) return s.error();
+  // Sorted once at the end, not kept in a set row by row: a big incident has 100,000+ rows.
+  std::sort(t.pairs.begin(), t.pairs.end());
+  t.pairs.erase(std::unique(t.pairs.begin(), t.pairs.end()), t.pairs.end());
   return t;
 }
 

@@ -14,9 +14,10 @@
 
 namespace sfrewind::cli {
 
-// What the users changed in the window: (record, field) pairs, sorted, and their objects.
+// What the users changed in the window: (record, field) pairs, sorted and distinct, and their
+// objects.
 struct Touched {
-  std::set<std::pair<std::string, std::string>> pairs;
+  std::vector<std::pair<std::string, std::string>> pairs;
   std::set<std::string> sobjects;
 };
 
