@@ -12,7 +12,20 @@ void Writer::newline() {
   out_.append(has_items_.size() * 2, ' ');
 }
 
+std::string Writer::take() {
+  if (sink_) {
+    sink_(out_);
+    out_.clear();
+  }
+  return std::move(out_);
+}
+
 void Writer::before_value() {
+  constexpr std::size_t kPiece = 64 * 1024;
+  if (sink_ && out_.size() >= kPiece) {
+    sink_(out_);
+    out_.clear();
+  }
   if (after_key_) {
     after_key_ = false;
     return;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,10 +16,15 @@
 namespace sfrewind::rollback::json {
 
 // Writes JSON into a string, compact or pretty (2-space indent, "key": value).
-// Callers keep begin/end and key/value calls balanced.
+// Callers keep begin/end and key/value calls balanced. With a `sink`, the text is handed to it
+// in pieces of about 64 KiB instead (take() hands on the rest and returns ""): a hash of a
+// 50 MB plan need not hold the plan's text.
 class Writer {
  public:
-  explicit Writer(bool pretty) : pretty_(pretty) {}
+  using Sink = std::function<void(std::string_view)>;
+  explicit Writer(bool pretty, Sink sink = {}) : pretty_(pretty), sink_(std::move(sink)) {}
+  // Room for `bytes` of text at once, rather than growing (and copying) it step by step.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -32,7 +38,7 @@ class Writer {
   void number(std::uint64_t n);
   void boolean(bool b) { raw(b ? "true" : "false"); }
 
-  std::string take() { return std::move(out_); }
+  std::string take();
 
  private:
   void before_value();
@@ -43,6 +49,7 @@ class Writer {
 
   std::string out_;
   bool pretty_;
+  Sink sink_;
   std::vector<bool> has_items_;
   bool after_key_ = false;
 };

@@ -8,6 +8,8 @@
 
 #include <sfrewind/rollback/planner.hpp>
 
+#include "rollback/digest.hpp"
+#include "rollback/json.hpp"
 #include "support/history_rows.hpp"
 
 using namespace sfrewind::rollback;
@@ -183,5 +185,35 @@ TEST_SUITE("rollback") {
     CHECK(decode_json_literal("true")->kind() == FieldValue::Kind::kBoolean);
     CHECK(decode_json_literal("null")->is_null());
     CHECK_FALSE(decode_json_literal("[1]").has_value());
+  }
+
+  TEST_CASE("a writer with a sink hands on its text in pieces, which hash as the whole does") {
+    auto write = [](json::Writer& w) {
+      w.begin_object();
+      w.key("rows");
+      w.begin_array();
+      for (int i = 0; i < 20000; ++i) w.string("row \"" + std::to_string(i) + "\"");
+      w.end_array();
+      w.end_object();
+    };
+    json::Writer whole(false);
+    write(whole);
+    const std::string text = whole.take();
+    std::string joined;
+    int pieces = 0;
+    json::Writer sunk(false, [&](std::string_view piece) { joined.append(piece), ++pieces; });
+    write(sunk);
+    CHECK(sunk.take().empty());
+    CHECK(pieces > 1);
+    CHECK(joined == text);
+    Sha256 sha;
+    for (std::size_t at = 0; at < text.size(); at += 7777) {
+      sha.update(std::string_view(text).substr(at, 7777));
+    }
+    CHECK(sha.hex() == sha256_hex(text));
+    Sha256 abc;
+    abc.update("a");
+    abc.update("bc");
+    CHECK(abc.hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
 }
