@@ -61,6 +61,10 @@ Event event_from(const HistoryRow& r) {
 // Turns the rows of one field sharing one exact changed_at into changes, pairing each Text row
 // with an unpaired EntityId row of the same user (both in history-id order).
 void pair_instant(Rows rows, const std::vector<std::size_t>& ids, std::vector<Change>& out) {
+  if (ids.size() == 1) {  // most instants: nothing to pair, and no lists to allocate
+    out.push_back(change_from(rows[ids.front()]));
+    return;
+  }
   std::vector<Change> lookups;
   std::vector<std::size_t> texts;
   for (std::size_t i : ids) {
@@ -115,6 +119,7 @@ void order_chain(std::vector<Change>& changes) {
 FieldChain make_chain(Rows rows, const std::vector<std::size_t>& idx, std::size_t b, std::size_t e) {
   const HistoryRow& first = rows[idx[b]];
   FieldChain chain{first.sobject, first.record_id, first.field, {}, false};
+  chain.changes.reserve(e - b);
   std::vector<std::size_t> instant;
   for (std::size_t k = b; k < e; ++k) {
     instant.push_back(idx[k]);
