@@ -1,77 +1,85 @@
-// JWT bearer assertions: RS256 over base64url(header).base64url(claims) with OpenSSL EVP.
+// JWT bearer assertions: RS256 over base64url(header).base64url(claims) with OpenSSL EVP
+// (libcrypto loaded on first use, src/core/crypto.hpp).
 #include <cstdio>
 #include <memory>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <sfrewind/auth/token_provider.hpp>
+
+#include "core/crypto.hpp"
 
 namespace sfrewind::auth {
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-};
 struct FileClose {
   void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
 
-std::string base64url(std::string_view data) {
+std::string base64url(const CryptoApi& c, std::string_view data) {
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()),
-                          static_cast<int>(data.size()));
+  int n = c.EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(data.data()),
+                        static_cast<int>(data.size()));
   out.resize(static_cast<std::size_t>(n));
   while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
+  for (char& ch : out) {
+    if (ch == '+') ch = '-';
+    if (ch == '/') ch = '_';
   }
   return out;
 }
 
-Result<std::unique_ptr<EVP_PKEY, PkeyFree>> load_key(const std::string& path) {
+// The key of `path`, or an error; the caller frees it with PKEY_free.
+Result<EVP_PKEY*> load_key(const CryptoApi& c, const std::string& path) {
   std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
   if (!file) return make_error(ErrorCode::kInvalidArgument, "cannot read JWT key file " + path);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
-      PEM_read_PrivateKey(file.get(), nullptr, nullptr, nullptr));
-  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
+  EVP_PKEY* key = c.read_PrivateKey(file.get(), nullptr, nullptr, nullptr);
+  if (key == nullptr || c.PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+    if (key != nullptr) c.PKEY_free(key);
     return make_error(ErrorCode::kInvalidArgument,
                       "JWT key file " + path + " is not a PEM RSA private key");
   }
   return key;
 }
 
+// RS256 of `input` with `key`.
+Result<std::string> sign(const CryptoApi& c, EVP_PKEY* key, const std::string& input) {
+  auto free_ctx = [&c](EVP_MD_CTX* x) { c.MD_CTX_free(x); };
+  std::unique_ptr<EVP_MD_CTX, decltype(free_ctx)> ctx(c.MD_CTX_new(), free_ctx);
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  std::size_t sig_len = 0;
+  if (!ctx || c.DigestSignInit(ctx.get(), nullptr, c.sha256(), nullptr, key) != 1 ||
+      c.DigestSign(ctx.get(), nullptr, &sig_len, in, input.size()) != 1) {
+    return make_error(ErrorCode::kInternal, "cannot sign the JWT assertion");
+  }
+  std::string sig(sig_len, '\0');
+  if (c.DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len, in,
+                   input.size()) != 1) {
+    return make_error(ErrorCode::kInternal, "cannot sign the JWT assertion");
+  }
+  sig.resize(sig_len);
+  return sig;
+}
+
 }  // namespace
 
 Result<std::string> make_jwt_assertion(const JwtBearerConfig& config, std::int64_t now_s) {
-  auto key = load_key(config.key_file);
+  auto crypto = load_crypto();
+  if (!crypto) return crypto.error();
+  const CryptoApi& c = **crypto;
+  auto key = load_key(c, config.key_file);
   if (!key) return key.error();
+  auto free_key = [&c](EVP_PKEY* k) { c.PKEY_free(k); };
+  std::unique_ptr<EVP_PKEY, decltype(free_key)> owned(*key, free_key);
   const std::string& aud = config.audience.empty() ? config.login_url : config.audience;
   std::string claims = fmt::format(R"({{"iss":{},"sub":{},"aud":{},"exp":{}}})",
                                    json_quote(config.client_id), json_quote(config.username),
                                    json_quote(aud), now_s + 180);
-  std::string input = base64url(R"({"alg":"RS256"})") + "." + base64url(claims);
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  std::size_t sig_len = 0;
-  if (!ctx ||
-      EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &sig_len,
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1) {
-    return make_error(ErrorCode::kInternal, "cannot sign the JWT assertion");
-  }
-  std::string sig(sig_len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len,
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1) {
-    return make_error(ErrorCode::kInternal, "cannot sign the JWT assertion");
-  }
-  sig.resize(sig_len);
-  return input + "." + base64url(sig);
+  std::string input = base64url(c, R"({"alg":"RS256"})") + "." + base64url(c, claims);
+  auto sig = sign(c, owned.get(), input);
+  if (!sig) return sig.error();
+  return input + "." + base64url(c, *sig);
 }
 
 }  // namespace sfrewind::auth

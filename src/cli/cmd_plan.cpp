@@ -237,6 +237,10 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   std::string text;
   auto plan = make_plan(ctx, a, *in, *store, org_id, text);
   if (!plan) return report_error(ctx, plan.error());
+  if (plan->hash.empty()) {
+    return report_error(ctx, make_error(ErrorCode::kInternal,
+                                        "cannot compute the plan's SHA-256 (libcrypto.so.3)"));
+  }
   StoredPlan stored = stored_plan(*plan, org_id, std::move(text));
   if (auto s = store->save_plan(stored, stored_items(*plan)); !s) {
     return report_error(ctx, s.error());

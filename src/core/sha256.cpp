@@ -1,22 +1,53 @@
-// SHA-256 through OpenSSL's one-shot EVP digest.
+// SHA-256 through OpenSSL's EVP digests, one-shot or in pieces.
 #include "core/sha256.hpp"
 
-#include <openssl/evp.h>
+#include "core/crypto.hpp"
 
 namespace sfrewind {
+namespace {
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+std::string to_hex(const unsigned char* md, unsigned int len) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(size * 2);
-  for (unsigned i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 0x0F]);
   }
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  auto c = load_crypto();
+  if (!c) return {};
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if ((*c)->Digest(data.data(), data.size(), md, &len, (*c)->sha256(), nullptr) != 1) return {};
+  return to_hex(md, len);
+}
+
+Sha256::Sha256() {
+  auto c = load_crypto();
+  if (!c) return;
+  ctx_ = (*c)->MD_CTX_new();
+  ok_ = ctx_ != nullptr && (*c)->DigestInit_ex(ctx_, (*c)->sha256(), nullptr) == 1;
+}
+
+Sha256::~Sha256() {
+  if (ctx_ != nullptr) (*load_crypto())->MD_CTX_free(ctx_);  // loaded, or ctx_ is null
+}
+
+void Sha256::update(std::string_view data) {
+  ok_ = ok_ && (*load_crypto())->DigestUpdate(ctx_, data.data(), data.size()) == 1;
+}
+
+std::string Sha256::hex() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  ok_ = ok_ && (*load_crypto())->DigestFinal_ex(ctx_, md, &len) == 1;
+  return ok_ ? to_hex(md, len) : std::string();
 }
 
 }  // namespace sfrewind

@@ -1,12 +1,9 @@
 // Loading libcurl with dlopen on first use: see curl_api.hpp.
 #include "http/curl_api.hpp"
 
-#include <dlfcn.h>
-
-#include <cstring>
 #include <string>
 
-#include <fmt/format.h>
+#include "core/dl.hpp"
 
 namespace sfrewind::http {
 namespace {
@@ -16,27 +13,15 @@ struct Loaded {
   std::string error;  // empty when api is complete and initialised
 };
 
-// Looks up `name`; records the first missing one in `error`.
 template <class Fn>
 bool find(void* lib, const char* name, Fn& out, std::string& error) {
-  void* p = ::dlsym(lib, name);
-  if (p == nullptr) {
-    error = fmt::format("libcurl has no {}", name);
-    return false;
-  }
-  static_assert(sizeof(Fn) == sizeof(p));
-  std::memcpy(&out, &p, sizeof(p));  // object pointer to function pointer, as POSIX allows
-  return true;
+  return dl_function(lib, "libcurl", name, out, error);
 }
 
 Loaded load() {
   Loaded l;
-  void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = ::dlerror();
-    l.error = fmt::format("cannot load libcurl (libcurl.so.4): {}", why ? why : "not found");
-    return l;
-  }
+  void* lib = dl_open("libcurl.so.4", "libcurl", l.error);
+  if (lib == nullptr) return l;
   CURLcode (*global_init)(long) = nullptr;
   CurlApi& a = l.api;
   bool all = find(lib, "curl_global_init", global_init, l.error) &&

@@ -214,7 +214,9 @@ Result<Plan> plan_from_json(std::string_view text) {
   read_list(text, top, "deleted", p.deleted, err, read_ref);
   read_list(text, top, "batches", p.batches, err, read_batch);
   if (!err.empty()) return invalid(err);
-  if (plan_hash(p) != p.hash) {
+  const std::string hash = plan_hash(p);
+  if (hash.empty()) return make_error(ErrorCode::kInternal, "cannot compute the plan's SHA-256");
+  if (hash != p.hash) {
     return invalid("hash does not match the contents (the plan was edited after it was made)");
   }
   if (plan_id_for_hash(p.hash) != p.plan_id) {

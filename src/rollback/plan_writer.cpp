@@ -3,7 +3,7 @@
 
 #include <thread>
 
-#include "rollback/digest.hpp"
+#include "core/sha256.hpp"
 #include "rollback/json.hpp"
 #include "rollback/plan_json.hpp"
 
@@ -176,12 +176,13 @@ std::string plan_hash(const Plan& plan) {
   json::Writer w(false, [&sha](std::string_view piece) { sha.update(piece); });
   write_plan(w, plan, false, "");
   (void)w.take();
-  std::string out("sha256:");
-  out.append(sha.hex());
-  return out;
+  std::string hex = sha.hex();
+  if (hex.empty()) return {};  // libcrypto missing or failing: no hash, no plan id
+  return "sha256:" + hex;
 }
 
 std::string plan_id_for_hash(std::string_view hash) {
+  if (hash.size() < std::string_view("sha256:").size() + 16) return {};
   std::string id("p");
   id.append(hash.substr(std::string_view("sha256:").size(), 16));
   return id;

@@ -5,12 +5,21 @@
 
 #include <sfrewind/store/store.hpp>
 
+#include "core/crypto.hpp"
 #include "core/sha256.hpp"
 #include "store/deflate.hpp"
 #include "store/store_impl.hpp"
 
 namespace sfrewind {
 namespace {
+
+// SHA-256 gave nothing: libcrypto could not be loaded (or could not allocate).
+Error hash_failed() {
+  auto loaded = load_crypto();
+  return make_error(ErrorCode::kInternal,
+                    "cannot compute the journal's SHA-256: " +
+                        (loaded ? std::string("OpenSSL failed") : loaded.error().message));
+}
 
 // The text a journal row's hash covers: every column but the hash, and the previous hash.
 std::string chain_text(std::int64_t seq, const JournalEntry& e, const std::string& created_at,
@@ -166,6 +175,7 @@ Status Store::append_journal(std::span<const JournalEntry> entries) {
   for (const JournalEntry& e : entries) {
     ++seq;
     std::string hash = sha256_hex(chain_text(seq, e, now, prev));
+    if (hash.empty()) return hash_failed();
     auto st = impl_->statement(
         "INSERT INTO journal (seq, plan_id, batch_no, kind, record_id, field, outcome, detail, "
         "created_at, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -214,10 +224,9 @@ Result<std::int64_t> Store::verify_journal() {
     if (!*row) return std::int64_t{0};
     JournalRow r = read_journal_row(*st);
     ++expected_seq;
-    if (r.seq != expected_seq || r.prev_hash != prev ||
-        r.hash != sha256_hex(chain_text(r.seq, r.entry, r.created_at, prev))) {
-      return r.seq;
-    }
+    const std::string hash = sha256_hex(chain_text(r.seq, r.entry, r.created_at, prev));
+    if (hash.empty()) return hash_failed();  // not a broken chain: nothing could be checked
+    if (r.seq != expected_seq || r.prev_hash != prev || r.hash != hash) return r.seq;
     prev = r.hash;
   }
 }

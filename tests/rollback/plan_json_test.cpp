@@ -8,12 +8,14 @@
 
 #include <sfrewind/rollback/planner.hpp>
 
-#include "rollback/digest.hpp"
+#include "core/sha256.hpp"
 #include "rollback/json.hpp"
 #include "support/history_rows.hpp"
 
 using namespace sfrewind::rollback;
 using sfrewind::FieldValue;
+using sfrewind::Sha256;
+using sfrewind::sha256_hex;
 using sfrewind::test::make_id;
 using sfrewind::test::RowTable;
 using sfrewind::test::ts;

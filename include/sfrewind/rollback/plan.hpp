@@ -113,10 +113,12 @@ struct PlanCount {
 // Item counts grouped by (sobject, field, status), sorted by those keys.
 std::vector<PlanCount> count_items(const Plan& plan);
 
-// Sets plan.plan_id and plan.hash from the other members. Deterministic.
+// Sets plan.plan_id and plan.hash from the other members. Deterministic. Both stay empty when
+// SHA-256 is unavailable (libcrypto.so.3, opened on first use, cannot be loaded).
 void finalize_plan(Plan& plan);
 
-// The hash finalize_plan would give `plan` (plan_id and hash are not covered).
+// The hash finalize_plan would give `plan` (plan_id and hash are not covered); "" when SHA-256
+// is unavailable.
 std::string plan_hash(const Plan& plan);
 
 // The plan file: pretty JSON, keys in a fixed order, ending in a newline. Deterministic.
