@@ -1,5 +1,6 @@
-// sfrewind: the command-line entry point. libcurl is loaded by the first HTTP client (see
-// src/http/curl_api.hpp), so offline commands never pay for it.
+// sfrewind: the command-line entry point. libcurl is loaded by the first HTTP client and
+// libcrypto by the first digest or signature (src/http/curl_api.hpp, src/core/crypto.hpp), so
+// commands that need neither never pay for them.
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,7 +13,7 @@
 
 namespace {
 
-// For `plan`, which builds and frees hundreds of MB of strings (rows, items, the plan's text):
+// For `plan` and large `timeline` reads, which build and free hundreds of MB of strings:
 // a main heap that is reserved at once, never trimmed, and backed by 2 MiB pages where the
 // kernel offers them on request. Each first touch of a 4 KiB page is a page fault, and on a VM
 // these dominated: 155,000 faults and 4.1 s for a 77,000-item plan, against 7,000 and 2.8 s.
