@@ -13,29 +13,23 @@ struct Loaded {
   std::string error;  // empty when api is complete
 };
 
-template <class Fn>
-bool find(void* lib, const char* name, Fn& out, std::string& error) {
-  return dl_function(lib, "libcrypto", name, out, error);
-}
-
 Loaded load() {
   Loaded l;
-  void* lib = dl_open("libcrypto.so.3", "OpenSSL", l.error);
-  if (lib == nullptr) return l;
+  DlLibrary lib("libcrypto.so.3", "OpenSSL", l.error);
+  if (!lib.loaded()) return l;
   CryptoApi& a = l.api;
-  (void)(find(lib, "EVP_Digest", a.Digest, l.error) &&
-         find(lib, "EVP_sha256", a.sha256, l.error) &&
-         find(lib, "EVP_MD_CTX_new", a.MD_CTX_new, l.error) &&
-         find(lib, "EVP_MD_CTX_free", a.MD_CTX_free, l.error) &&
-         find(lib, "EVP_DigestInit_ex", a.DigestInit_ex, l.error) &&
-         find(lib, "EVP_DigestUpdate", a.DigestUpdate, l.error) &&
-         find(lib, "EVP_DigestFinal_ex", a.DigestFinal_ex, l.error) &&
-         find(lib, "EVP_DigestSignInit", a.DigestSignInit, l.error) &&
-         find(lib, "EVP_DigestSign", a.DigestSign, l.error) &&
-         find(lib, "EVP_EncodeBlock", a.EncodeBlock, l.error) &&
-         find(lib, "EVP_PKEY_free", a.PKEY_free, l.error) &&
-         find(lib, "EVP_PKEY_get_base_id", a.PKEY_get_base_id, l.error) &&
-         find(lib, "PEM_read_PrivateKey", a.read_PrivateKey, l.error));
+  (void)(lib.function("EVP_sha256", a.sha256) &&
+         lib.function("EVP_MD_CTX_new", a.MD_CTX_new) &&
+         lib.function("EVP_MD_CTX_free", a.MD_CTX_free) &&
+         lib.function("EVP_DigestInit_ex", a.DigestInit_ex) &&
+         lib.function("EVP_DigestUpdate", a.DigestUpdate) &&
+         lib.function("EVP_DigestFinal_ex", a.DigestFinal_ex) &&
+         lib.function("EVP_DigestSignInit", a.DigestSignInit) &&
+         lib.function("EVP_DigestSign", a.DigestSign) &&
+         lib.function("EVP_EncodeBlock", a.EncodeBlock) &&
+         lib.function("EVP_PKEY_free", a.PKEY_free) &&
+         lib.function("EVP_PKEY_get_base_id", a.PKEY_get_base_id) &&
+         lib.function("PEM_read_PrivateKey", a.read_PrivateKey));
   return l;  // the library stays loaded for the life of the process
 }
 

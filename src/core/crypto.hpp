@@ -17,7 +17,6 @@ namespace sfrewind {
 
 // The libcrypto functions sfrewind calls, named after them without the EVP_/PEM_ prefix.
 struct CryptoApi {
-  int (*Digest)(const void*, std::size_t, unsigned char*, unsigned int*, const EVP_MD*, ENGINE*);
   const EVP_MD* (*sha256)();
   EVP_MD_CTX* (*MD_CTX_new)();
   void (*MD_CTX_free)(EVP_MD_CTX*);

@@ -1,4 +1,4 @@
-// Opening a library with dlopen and looking up its functions (private to the library).
+// A library opened with dlopen, and its functions looked up (private to the library).
 #pragma once
 
 #include <dlfcn.h>
@@ -8,29 +8,38 @@
 
 namespace sfrewind {
 
-// Opens `soname` for the life of the process; null with `error` set when it cannot be loaded
-// (`what` names it in the message).
-inline void* dl_open(const char* soname, const char* what, std::string& error) {
-  void* lib = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) {
-    const char* why = ::dlerror();
-    error = std::string("cannot load ") + what + " (" + soname + "): " + (why ? why : "not found");
+// Opens `soname` for the life of the process (never closed). The first failure, to open it or to
+// find a function, is kept in `error`, so lookups chain with && and name what is missing.
+class DlLibrary {
+ public:
+  // `what` names the library in messages ("libcurl").
+  DlLibrary(const char* soname, const char* what, std::string& error)
+      : lib_(::dlopen(soname, RTLD_NOW | RTLD_LOCAL)), what_(what), error_(error) {
+    if (lib_ == nullptr) {
+      const char* why = ::dlerror();
+      error_ = std::string("cannot load ") + what + " (" + soname + "): " +
+               (why ? why : "not found");
+    }
   }
-  return lib;
-}
+  bool loaded() const { return lib_ != nullptr; }
 
-// Sets `out` to the function `name` of `lib`; false with `error` set ("<what> has no <name>")
-// when there is none, so calls chain with && and the first missing one is reported.
-template <class Fn>
-bool dl_function(void* lib, const char* what, const char* name, Fn& out, std::string& error) {
-  void* p = ::dlsym(lib, name);
-  if (p == nullptr) {
-    error = std::string(what) + " has no " + name;
-    return false;
+  // Sets `out` to the function `name`; false with the error set when there is none.
+  template <class Fn>
+  bool function(const char* name, Fn& out) {
+    void* p = ::dlsym(lib_, name);
+    if (p == nullptr) {
+      error_ = std::string(what_) + " has no " + name;
+      return false;
+    }
+    static_assert(sizeof(Fn) == sizeof(p));
+    std::memcpy(&out, &p, sizeof(p));  // object pointer to function pointer, as POSIX allows
+    return true;
   }
-  static_assert(sizeof(Fn) == sizeof(p));
-  std::memcpy(&out, &p, sizeof(p));  // object pointer to function pointer, as POSIX allows
-  return true;
-}
+
+ private:
+  void* lib_;
+  const char* what_;
+  std::string& error_;
+};
 
 }  // namespace sfrewind

@@ -1,4 +1,4 @@
-// SHA-256 through OpenSSL's EVP digests, one-shot or in pieces.
+// SHA-256 through OpenSSL's EVP digest, whole or in pieces.
 #include "core/sha256.hpp"
 
 #include "core/crypto.hpp"
@@ -20,33 +20,31 @@ std::string to_hex(const unsigned char* md, unsigned int len) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  auto c = load_crypto();
-  if (!c) return {};
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if ((*c)->Digest(data.data(), data.size(), md, &len, (*c)->sha256(), nullptr) != 1) return {};
-  return to_hex(md, len);
+  Sha256 sha;
+  sha.update(data);
+  return sha.hex();
 }
 
 Sha256::Sha256() {
   auto c = load_crypto();
   if (!c) return;
-  ctx_ = (*c)->MD_CTX_new();
-  ok_ = ctx_ != nullptr && (*c)->DigestInit_ex(ctx_, (*c)->sha256(), nullptr) == 1;
+  api_ = *c;
+  ctx_ = api_->MD_CTX_new();
+  ok_ = ctx_ != nullptr && api_->DigestInit_ex(ctx_, api_->sha256(), nullptr) == 1;
 }
 
 Sha256::~Sha256() {
-  if (ctx_ != nullptr) (*load_crypto())->MD_CTX_free(ctx_);  // loaded, or ctx_ is null
+  if (ctx_ != nullptr) api_->MD_CTX_free(ctx_);
 }
 
 void Sha256::update(std::string_view data) {
-  ok_ = ok_ && (*load_crypto())->DigestUpdate(ctx_, data.data(), data.size()) == 1;
+  ok_ = ok_ && api_->DigestUpdate(ctx_, data.data(), data.size()) == 1;
 }
 
 std::string Sha256::hex() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  ok_ = ok_ && (*load_crypto())->DigestFinal_ex(ctx_, md, &len) == 1;
+  ok_ = ok_ && api_->DigestFinal_ex(ctx_, md, &len) == 1;
   return ok_ ? to_hex(md, len) : std::string();
 }
 

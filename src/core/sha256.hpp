@@ -8,6 +8,8 @@ struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 
 namespace sfrewind {
 
+struct CryptoApi;
+
 // Lower-case hex SHA-256 of `data`; "" when libcrypto cannot be loaded or fails (allocation).
 std::string sha256_hex(std::string_view data);
 
@@ -23,6 +25,7 @@ class Sha256 {
   std::string hex();
 
  private:
+  const CryptoApi* api_ = nullptr;  // null when libcrypto could not be loaded
   evp_md_ctx_st* ctx_ = nullptr;
   bool ok_ = false;
 };

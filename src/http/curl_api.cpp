@@ -13,27 +13,22 @@ struct Loaded {
   std::string error;  // empty when api is complete and initialised
 };
 
-template <class Fn>
-bool find(void* lib, const char* name, Fn& out, std::string& error) {
-  return dl_function(lib, "libcurl", name, out, error);
-}
-
 Loaded load() {
   Loaded l;
-  void* lib = dl_open("libcurl.so.4", "libcurl", l.error);
-  if (lib == nullptr) return l;
+  DlLibrary lib("libcurl.so.4", "libcurl", l.error);
+  if (!lib.loaded()) return l;
   CURLcode (*global_init)(long) = nullptr;
   CurlApi& a = l.api;
-  bool all = find(lib, "curl_global_init", global_init, l.error) &&
-             find(lib, "curl_easy_init", a.easy_init, l.error) &&
-             find(lib, "curl_easy_cleanup", a.easy_cleanup, l.error) &&
-             find(lib, "curl_easy_reset", a.easy_reset, l.error) &&
-             find(lib, "curl_easy_setopt", a.easy_setopt, l.error) &&
-             find(lib, "curl_easy_perform", a.easy_perform, l.error) &&
-             find(lib, "curl_easy_getinfo", a.easy_getinfo, l.error) &&
-             find(lib, "curl_easy_strerror", a.easy_strerror, l.error) &&
-             find(lib, "curl_slist_append", a.slist_append, l.error) &&
-             find(lib, "curl_slist_free_all", a.slist_free_all, l.error);
+  bool all = lib.function("curl_global_init", global_init) &&
+             lib.function("curl_easy_init", a.easy_init) &&
+             lib.function("curl_easy_cleanup", a.easy_cleanup) &&
+             lib.function("curl_easy_reset", a.easy_reset) &&
+             lib.function("curl_easy_setopt", a.easy_setopt) &&
+             lib.function("curl_easy_perform", a.easy_perform) &&
+             lib.function("curl_easy_getinfo", a.easy_getinfo) &&
+             lib.function("curl_easy_strerror", a.easy_strerror) &&
+             lib.function("curl_slist_append", a.slist_append) &&
+             lib.function("curl_slist_free_all", a.slist_free_all);
   if (all && global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) l.error = "curl_global_init failed";
   return l;  // the library stays loaded for the life of the process
 }
