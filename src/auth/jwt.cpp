@@ -12,6 +12,15 @@
 namespace sfrewind::auth {
 namespace {
 
+struct PkeyFree {
+  const CryptoApi* c;
+  void operator()(EVP_PKEY* k) const noexcept { c->PKEY_free(k); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+struct MdCtxFree {
+  const CryptoApi* c;
+  void operator()(EVP_MD_CTX* x) const noexcept { c->MD_CTX_free(x); }
+};
 struct FileClose {
   void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
@@ -30,13 +39,11 @@ std::string base64url(const CryptoApi& c, std::string_view data) {
   return out;
 }
 
-// The key of `path`, or an error; the caller frees it with PKEY_free.
-Result<EVP_PKEY*> load_key(const CryptoApi& c, const std::string& path) {
+Result<Pkey> load_key(const CryptoApi& c, const std::string& path) {
   std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
   if (!file) return make_error(ErrorCode::kInvalidArgument, "cannot read JWT key file " + path);
-  EVP_PKEY* key = c.read_PrivateKey(file.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr || c.PKEY_get_base_id(key) != EVP_PKEY_RSA) {
-    if (key != nullptr) c.PKEY_free(key);
+  Pkey key(c.read_PrivateKey(file.get(), nullptr, nullptr, nullptr), PkeyFree{&c});
+  if (!key || c.PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
     return make_error(ErrorCode::kInvalidArgument,
                       "JWT key file " + path + " is not a PEM RSA private key");
   }
@@ -45,8 +52,7 @@ Result<EVP_PKEY*> load_key(const CryptoApi& c, const std::string& path) {
 
 // RS256 of `input` with `key`.
 Result<std::string> sign(const CryptoApi& c, EVP_PKEY* key, const std::string& input) {
-  auto free_ctx = [&c](EVP_MD_CTX* x) { c.MD_CTX_free(x); };
-  std::unique_ptr<EVP_MD_CTX, decltype(free_ctx)> ctx(c.MD_CTX_new(), free_ctx);
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(c.MD_CTX_new(), MdCtxFree{&c});
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   std::size_t sig_len = 0;
   if (!ctx || c.DigestSignInit(ctx.get(), nullptr, c.sha256(), nullptr, key) != 1 ||
@@ -70,14 +76,12 @@ Result<std::string> make_jwt_assertion(const JwtBearerConfig& config, std::int64
   const CryptoApi& c = **crypto;
   auto key = load_key(c, config.key_file);
   if (!key) return key.error();
-  auto free_key = [&c](EVP_PKEY* k) { c.PKEY_free(k); };
-  std::unique_ptr<EVP_PKEY, decltype(free_key)> owned(*key, free_key);
   const std::string& aud = config.audience.empty() ? config.login_url : config.audience;
   std::string claims = fmt::format(R"({{"iss":{},"sub":{},"aud":{},"exp":{}}})",
                                    json_quote(config.client_id), json_quote(config.username),
                                    json_quote(aud), now_s + 180);
   std::string input = base64url(c, R"({"alg":"RS256"})") + "." + base64url(c, claims);
-  auto sig = sign(c, owned.get(), input);
+  auto sig = sign(c, key->get(), input);
   if (!sig) return sig.error();
   return input + "." + base64url(c, *sig);
 }
