@@ -13,19 +13,18 @@ void Writer::newline() {
 }
 
 std::string Writer::take() {
-  if (sink_) {
-    sink_(out_);
-    out_.clear();
-  }
+  if (sink_) flush();
   return std::move(out_);
+}
+
+void Writer::flush() {
+  sink_(out_);
+  out_.clear();
 }
 
 void Writer::before_value() {
   constexpr std::size_t kPiece = 64 * 1024;
-  if (sink_ && out_.size() >= kPiece) {
-    sink_(out_);
-    out_.clear();
-  }
+  if (sink_ && out_.size() >= kPiece) flush();
   if (after_key_) {
     after_key_ = false;
     return;

@@ -41,6 +41,7 @@ class Writer {
   std::string take();
 
  private:
+  void flush();  // hands out_ to the sink
   void before_value();
   void quote(std::string_view s);
   void open(char c);
