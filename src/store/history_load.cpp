@@ -225,7 +225,7 @@ Result<std::int64_t> count(store::Db& db, std::string_view sql) {
 // Drops the secondary indexes, and the history id's too when `unique` (a first load).
 Status drop_indexes(store::Db& db, bool unique) {
   for (const auto& ix : store::kHistoryIndexes) {
-    if (ix.unique && !unique) continue;
+    if (ix.kept || (ix.unique && !unique)) continue;
     if (auto s = db.exec(fmt::format("DROP INDEX IF EXISTS {}", ix.name)); !s) return s;
   }
   return ok();
@@ -259,6 +259,19 @@ Status build_indexes(store::Db& db) {
   }
   (void)db.exec("PRAGMA threads=0");
   return built;
+}
+
+// Folds the recent tier into the base once it holds a quarter as many rows as the base: the
+// fold rewrites the base record index once (about what one merge into it cost before schema v5)
+// for the several syncs since the last fold. `rows` is the count of all stored rows.
+Status fold_recent(store::Db& db, std::int64_t rows) {
+  auto recent = count(db, "SELECT count(*) FROM history WHERE tier = 1");
+  if (!recent) return recent.error();
+  if (*recent == 0 || *recent * 5 < rows) return ok();
+  auto tx = store::Transaction::begin(db);
+  if (!tx) return tx.error();
+  if (auto s = db.exec("UPDATE history SET tier = 0 WHERE tier = 1"); !s) return s;
+  return tx->commit();
 }
 
 }  // namespace
@@ -345,18 +358,23 @@ Result<std::int64_t> Store::merge_history() {
   }
   std::int64_t merged = 0;
   if (*staged > 0) {
-    // The history id's index first (a first load that was cut short has none yet).
+    // The history id's index first (a first load that was cut short has none yet). Rows for
+    // rebuilt indexes go to the base tier; otherwise to the recent one (see schema v5).
     if (auto s = build_index(db, store::kHistoryIndexes[0]); !s) return s.error();
     std::string sql = fmt::format(
-        "INSERT INTO history ({0}) SELECT {0} FROM history_stage WHERE true ORDER BY {1} "
-        "ON CONFLICT (org_id, history_id) DO NOTHING",
-        kColumns, rebuild ? "history_id, org_id" : "record_id, field, changed_at");
+        "INSERT INTO history ({0}, tier) SELECT {0}, {2} FROM history_stage WHERE true "
+        "ORDER BY {1} ON CONFLICT (org_id, history_id) DO NOTHING",
+        kColumns, rebuild ? "history_id, org_id" : "record_id, field, changed_at",
+        rebuild ? 0 : 1);
     if (auto s = db.exec(sql); !s) return with_context(s.error(), "merge history");
     merged = sqlite3_changes(db.get());
     if (auto s = db.exec("DELETE FROM history_stage"); !s) return s.error();
   }
   if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
   if (auto s = tx->commit(); !s) return s.error();
+  if (auto s = fold_recent(db, *stored + merged); !s) {
+    return with_context(s.error(), "fold history");
+  }
   (void)db.exec("PRAGMA journal_mode=WAL");  // after a first load; Store::open sets it too
   (void)db.exec("PRAGMA wal_autocheckpoint=1000");
   (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");  // best effort: a reader may hold the WAL

@@ -32,7 +32,15 @@ constexpr std::string_view kRowColumns =
     "org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
     "new_value, changed_by, changed_at, is_deleted";
 
+// Whether a select seeks or walks the record index, which is split by tier (schema v5): by
+// record, or in record order without a user to seek instead.
+bool reads_by_record(const HistoryFilter& f, bool stored) {
+  return !f.record_id.empty() || !f.record_ids.empty() || !f.record_fields.empty() ||
+         (stored && f.users.empty());
+}
+
 // `stored` adds the store's own columns (history_object, vanished) and the documented order.
+// A read by record is one select per tier, each through its tier's partial index.
 std::string history_select(const HistoryFilter& f, bool stored, std::vector<std::string>& args) {
   std::string sql = fmt::format("SELECT {}", kRowColumns);
   sql += stored ? ", history_object, vanished FROM history WHERE " : " FROM history WHERE ";
@@ -66,6 +74,9 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
       sql += fmt::format("{}?{}", i ? ", " : "", args.size());
     }
     sql += ")";
+  }
+  if (reads_by_record(f, stored)) {
+    sql = fmt::format("{0} AND tier = 0 UNION ALL {0} AND tier = 1", sql);
   }
   if (stored) sql += " ORDER BY record_id, field, changed_at, history_id";
   return sql;
@@ -147,7 +158,10 @@ Status Store::each_history_key(std::span<const std::string> record_ids,
   return each_row(
       impl_->db.get(),
       "SELECT record_id, field, changed_at, rowid FROM history INDEXED BY history_by_record "
-      "WHERE record_id IN (SELECT value FROM json_each(?1)) ORDER BY record_id, field, changed_at",
+      "WHERE record_id IN (SELECT value FROM json_each(?1)) AND tier = 0 UNION ALL "
+      "SELECT record_id, field, changed_at, rowid FROM history INDEXED BY "
+      "history_by_record_recent WHERE record_id IN (SELECT value FROM json_each(?1)) AND "
+      "tier = 1 ORDER BY 1, 2, 3",
       {json_array(record_ids)}, [&](const store::Statement& st) {
         st.column_into(0, k.record_id);
         st.column_into(1, k.field);

@@ -7,13 +7,15 @@
 
 namespace sfrewind::store {
 
-// An index of `history`: dropped for a first full load and built after it.
+// An index of `history`, built when missing. All but the recent tier's are dropped for a first
+// full load and built after it; a load writes tier 0 only, so the recent tier's stays empty.
 struct HistoryIndex {
   const char* name;
-  const char* on;  // "table (columns)"
+  const char* on;  // "table (columns) [WHERE ...]"
   bool unique;     // the history id's: a first load's duplicates are dropped before it is built
+  bool kept;       // never dropped for a load
 };
-extern const std::array<HistoryIndex, 3> kHistoryIndexes;
+extern const std::array<HistoryIndex, 4> kHistoryIndexes;
 
 // The schema version this build writes.
 int current_schema_version();

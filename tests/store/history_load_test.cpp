@@ -160,6 +160,73 @@ TEST_SUITE("store") {
     CHECK(scalar(path, kIndexes) == "3");
   }
 
+  TEST_CASE("merged rows join the recent tier, are read with the base and fold into it") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    auto sync = [&](long first, long n) {
+      auto mode = store->begin_history_load();
+      REQUIRE(mode);
+      REQUIRE(*mode == LoadMode::kStaged);
+      REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(first, n)}));
+      auto merged = store->merge_history();
+      REQUIRE(merged);
+      CHECK(*merged == n);
+    };
+    const std::string record = test::make_id("a01", 3);  // ids 3, 10, 17, ...
+    HistoryFilter by_record;
+    by_record.org_id = kOrg;
+    by_record.record_id = record;
+    auto in_order = [](const std::vector<StoredHistoryRow>& got) {
+      return std::is_sorted(got.begin(), got.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.row.record_id, a.row.field, a.row.changed_at, a.row.history_id) <
+               std::tie(b.row.record_id, b.row.field, b.row.changed_at, b.row.history_id);
+      });
+    };
+
+    sync(41, 9);  // 9 recent rows against 40: not yet a quarter
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "9");
+    auto recent = store->history(by_record);
+    REQUIRE(recent);
+    REQUIRE(recent->size() == 7);  // 3 ... 38 in the base, 45 in the recent tier
+    CHECK(recent->back().row.history_id == test::make_id("017", 45));
+    CHECK(in_order(*recent));
+    HistoryFilter whole;
+    whole.org_id = kOrg;
+    auto all = store->history(whole);
+    REQUIRE(all);
+    CHECK(all->size() == 49);
+    CHECK(in_order(*all));
+    HistoryFilter pairs;
+    pairs.org_id = kOrg;
+    pairs.record_fields = {{record, "Paid__c"}};
+    auto unordered = store->history_rows(pairs);
+    REQUIRE(unordered);
+    CHECK(unordered->size() == 7);
+    auto keys = store->history_keys(std::vector<std::string>{record});
+    REQUIRE(keys);
+    REQUIRE(keys->size() == 7);
+    CHECK(keys->back().changed_at == Timestamp(1000 * 45));
+    auto last = store->history_rows_at(std::vector<std::int64_t>{keys->back().row});
+    REQUIRE(last);
+    REQUIRE(last->size() == 1);
+    CHECK(last->front().history_id == test::make_id("017", 45));
+
+    sync(50, 4);  // 13 recent rows against 40: a quarter, folded
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "0");
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "53");
+    auto folded = store->history(by_record);
+    REQUIRE(folded);
+    REQUIRE(folded->size() == 8);  // and 52
+    CHECK(in_order(*folded));
+    CHECK(std::equal(recent->begin(), recent->end(), folded->begin(), [](const auto& a, const auto& b) {
+      return a.row.history_id == b.row.history_id;
+    }));
+    CHECK(store->history_keys(std::vector<std::string>{record})->size() == 8);
+  }
+
   TEST_CASE("history_rows with record_fields reads only those record and field pairs") {
     TempDir dir;
     auto store = Store::open({dir.file("s.db")});

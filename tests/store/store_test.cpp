@@ -212,6 +212,10 @@ TEST_SUITE("store") {
                            "'history_by_record', 'history_by_user')") == "3");
     CHECK(sql_scalar(path, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_schema WHERE name = "
                            "'history'") == "0");
+    // v5: every row in the base tier, the record index split in two
+    CHECK(sql_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "9");
+    CHECK(sql_scalar(path, "SELECT group_concat(name) FROM sqlite_schema WHERE sql LIKE "
+                           "'%WHERE tier = _'") == "history_by_record,history_by_record_recent");
     auto orgs = store->org_ids();
     REQUIRE(orgs);
     CHECK(*orgs == std::vector<std::string>{"00D000000000001AAA"});

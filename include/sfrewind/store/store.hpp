@@ -213,7 +213,9 @@ class Store {
   // and merge_history keeps its last copy (sync drops the rows a restarted query repeats
   // before they get here). merge_history folds
   // staged rows into `history` in record order and builds missing indexes, in one transaction;
-  // it returns the rows merged. Store::open (read-write) merges leftovers too.
+  // it returns the rows merged. Merged rows join the recent tier (`tier` = 1, its own record
+  // index), folded into the base tier by a second transaction once it holds a quarter as many
+  // rows as the base. Store::open (read-write) merges leftovers too.
   Result<LoadMode> begin_history_load();
   Result<InsertStats> load_history(LoadMode mode, const HistoryBatch& batch);
   Result<std::vector<InsertStats>> load_history(LoadMode mode,
