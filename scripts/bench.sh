@@ -166,19 +166,26 @@ add "sfrewind sync peak RSS" "$(median "${s_rss[@]}") MB" "/usr/bin/time -v"
 add "sfrewind sync API calls" "$(median "${s_calls[@]}")" "incl. discovery and users"
 
 # --- 3b. incremental sync: the full store, then new edits in the org -----------------------
-new_rows=$((target_rows / 10))
-i_rate=(); i_wall=()
-for i in $(seq 1 "$runs"); do
-  log "incremental sync run $i/$runs ($new_rows new history rows)"
-  curl -sf -X POST -d "{\"edits\": $new_rows, \"seed\": $((100 + i))}" "$main_url/__emu/generate-edits" >/dev/null
-  /usr/bin/time -v -o "$work/time.txt" "$build/sfrewind" --json --store "$work/store.db" sync \
+# Generates `$1` new edits (seed `$2`) and syncs them into store `$3`; prints "rows seconds".
+run_incremental() {
+  curl -sf -X POST -d "{\"edits\": $1, \"seed\": $2}" "$main_url/__emu/generate-edits" >/dev/null
+  /usr/bin/time -v -o "$work/time.txt" "$build/sfrewind" --json --store "$3" sync \
       --access-token "$token" --instance-url "$main_url" --jobs "$jobs" --batch-size "$batch" \
       >"$work/sync.json" 2>"$work/sync.err" || { cat "$work/sync.err" >&2; exit 1; }
-  n=$(jget new <"$work/sync.json"); w=$(time_wall "$work/time.txt")
+  echo "$(jget new <"$work/sync.json") $(time_wall "$work/time.txt")"
+}
+new_rows=$((target_rows / 10))
+i_rate=(); i_wall=(); i_rows=0; i_total=0; i_folds=0
+for i in $(seq 1 "$runs"); do
+  log "incremental sync run $i/$runs ($new_rows new history rows)"
+  read -r n w <<<"$(run_incremental "$new_rows" $((100 + i)) "$work/store.db")"
   i_rate+=("$(python3 -c "print($n / $w)")"); i_wall+=("$w")
+  i_rows=$((i_rows + n)); i_total=$(python3 -c "print($i_total + $w)")
+  # A run that leaves no row in the recent tier folded it into the base (schema v5).
+  [[ $(sqlite3 "$work/store.db" "SELECT count(*) FROM history WHERE tier = 1") == 0 ]] && i_folds=$((i_folds + 1))
 done
-add "incremental sync, store of $sync_rows rows + $new_rows new" "$(fmt_rate "$(median "${i_rate[@]}")") new rows/s, $(median "${i_wall[@]}") s" "$runs runs; target >= 90 k"
-
+add "incremental sync, store of $sync_rows rows + $new_rows new" "$(fmt_rate "$(median "${i_rate[@]}")") new rows/s, $(median "${i_wall[@]}") s" "$runs runs into one store; target >= 90 k"
+add "incremental sync, the $runs runs together" "$(fmt_rate "$(python3 -c "print($i_rows / $i_total)")") new rows/s" "total rows / total time, $i_folds fold(s) of the recent tier included"
 # --- 4. the peers -----------------------------------------------------------------------------
 url="$main_url"
 for kind in python jsforce; do
@@ -274,6 +281,16 @@ if [[ $plan_ok == 1 ]]; then
 else
   add "plan" "not measured" "$(head -c 160 "$work/plan.out" | tr '\n|' ' /')"
 fi
+
+# --- 8. incremental sync of a nightly run's size (last: the org and the store have changed) ----
+small_rows=$((target_rows / 100))
+n_rate=(); n_wall=()
+for i in $(seq 1 "$runs"); do
+  log "small incremental sync run $i/$runs ($small_rows new history rows, and apply's own at first)"
+  read -r n w <<<"$(run_incremental "$small_rows" $((200 + i)) "$work/store.db")"
+  n_rate+=("$(python3 -c "print($n / $w)")"); n_wall+=("$w")
+done
+add "incremental sync, + $small_rows new (a nightly run's size)" "$(fmt_rate "$(median "${n_rate[@]}")") new rows/s, $(median "${n_wall[@]}") s" "$runs runs into the store above (the first also gets the history apply wrote)"
 
 # --- report -----------------------------------------------------------------------------------
 machine="nproc $(nproc); $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1); $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo); kernel $(uname -r); $(c++ --version | head -n1); $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || python3 -c 'import sqlite3; print("sqlite", sqlite3.sqlite_version)'); node $(node --version); $(python3 --version)"
