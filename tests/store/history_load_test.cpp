@@ -78,6 +78,9 @@ TEST_SUITE("store") {
     FirstLoad load(path);
     CHECK(load.mode == LoadMode::kDirect);
     CHECK(scalar(path, kIndexes) == "0");
+    // The recent tier's index stays: a load writes tier 0 only, so it costs nothing.
+    CHECK(scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                       "'history_by_record_recent'") == "1");
     // appended pages go straight to the file (a rollback journal), not through the WAL
     CHECK(scalar(path, "PRAGMA journal_mode") == "delete");
     auto page = rows(1, 50);
@@ -99,6 +102,7 @@ TEST_SUITE("store") {
     CHECK(scalar(path, "SELECT count(*) FROM history") == "60");
     CHECK(scalar(path, "SELECT count(*) FROM history WHERE is_deleted = 1") == "20");
     CHECK(scalar(path, "SELECT count(DISTINCT history_id) FROM history") == "60");
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "60");
     CHECK(scalar(path, "PRAGMA page_size") == "16384");
     CHECK(scalar(path, "PRAGMA journal_mode") == "wal");
   }
@@ -381,6 +385,8 @@ TEST_SUITE("store") {
     REQUIRE(store);
     CHECK(scalar(path, "SELECT count(*) FROM history") == "13");
     CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+    // More staged than stored: merged into rebuilt indexes; every row ends in the base tier.
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "13");
   }
 
   TEST_CASE("a read-only open during a first load says a sync is running or was interrupted") {
