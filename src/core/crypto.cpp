@@ -1,20 +1,13 @@
 // Loading libcrypto with dlopen on first use: see crypto.hpp.
 #include "core/crypto.hpp"
 
-#include <string>
-
 #include "core/dl.hpp"
 
 namespace sfrewind {
 namespace {
 
-struct Loaded {
-  CryptoApi api{};
-  std::string error;  // empty when api is complete
-};
-
-Loaded load() {
-  Loaded l;
+DlApi<CryptoApi> load() {
+  DlApi<CryptoApi> l;
   DlLibrary lib("libcrypto.so.3", "OpenSSL", l.error);
   if (!lib.loaded()) return l;
   CryptoApi& a = l.api;
@@ -36,9 +29,8 @@ Loaded load() {
 }  // namespace
 
 Result<const CryptoApi*> load_crypto() {
-  static const Loaded l = load();  // once, thread-safe
-  if (!l.error.empty()) return make_error(ErrorCode::kInternal, l.error);
-  return &l.api;
+  static const DlApi<CryptoApi> l = load();  // once, thread-safe
+  return l.get();
 }
 
 }  // namespace sfrewind

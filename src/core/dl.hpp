@@ -6,7 +6,22 @@
 #include <cstring>
 #include <string>
 
+#include <sfrewind/error.hpp>
+
 namespace sfrewind {
+
+// A loaded library's table of functions, `Api`, and the first error met filling it.
+template <class Api>
+struct DlApi {
+  Api api{};
+  std::string error;  // empty when api is complete
+
+  // The table, or kInternal with the error.
+  Result<const Api*> get() const {
+    if (!error.empty()) return make_error(ErrorCode::kInternal, error);
+    return &api;
+  }
+};
 
 // Opens `soname` for the life of the process (never closed). The first failure, to open it or to
 // find a function, is kept in `error`, so lookups chain with && and name what is missing.

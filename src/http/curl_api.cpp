@@ -1,20 +1,14 @@
 // Loading libcurl with dlopen on first use: see curl_api.hpp.
 #include "http/curl_api.hpp"
 
-#include <string>
-
 #include "core/dl.hpp"
 
 namespace sfrewind::http {
 namespace {
 
-struct Loaded {
-  CurlApi api{};
-  std::string error;  // empty when api is complete and initialised
-};
-
-Loaded load() {
-  Loaded l;
+// The error is also set when curl_global_init fails.
+DlApi<CurlApi> load() {
+  DlApi<CurlApi> l;
   DlLibrary lib("libcurl.so.4", "libcurl", l.error);
   if (!lib.loaded()) return l;
   CURLcode (*global_init)(long) = nullptr;
@@ -33,18 +27,14 @@ Loaded load() {
   return l;  // the library stays loaded for the life of the process
 }
 
-const Loaded& loaded() {
-  static const Loaded l = load();  // once, thread-safe
+const DlApi<CurlApi>& loaded() {
+  static const DlApi<CurlApi> l = load();  // once, thread-safe
   return l;
 }
 
 }  // namespace
 
-Result<const CurlApi*> load_curl() {
-  const Loaded& l = loaded();
-  if (!l.error.empty()) return make_error(ErrorCode::kInternal, l.error);
-  return &l.api;
-}
+Result<const CurlApi*> load_curl() { return loaded().get(); }
 
 const CurlApi& curl_api() { return loaded().api; }
 
