@@ -1,4 +1,5 @@
 // Review query of `timeline`: one record's history, and its values at a time.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -13,21 +14,18 @@ namespace {
 
 Error bad(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
 
-// The record's values in the newest snapshot, under their history field names.
-Result<std::vector<timeline::SnapshotValue>> latest_snapshot_values(Store& store,
-                                                                    const std::string& org_id,
-                                                                    const std::string& sobject,
-                                                                    const std::string& record_id) {
-  std::vector<timeline::SnapshotValue> out;
+// The values of `record_ids` in the newest snapshot, under their history field names, by record.
+Result<std::map<std::string, std::vector<timeline::SnapshotValue>>> latest_snapshot_values(
+    Store& store, const std::string& org_id, std::span<const std::string> record_ids) {
+  std::map<std::string, std::vector<timeline::SnapshotValue>> out;
   auto latest = store.latest_snapshot(org_id);
   if (!latest) return latest.error();
   if (!*latest) return out;
-  auto values = store.snapshot_values(org_id, (*latest)->snapshot_id, sobject);
+  auto values = store.snapshot_values_of(org_id, (*latest)->snapshot_id, record_ids);
   if (!values) return values.error();
   for (const SnapshotValue& v : *values) {
-    if (v.record_id != record_id) continue;
-    out.push_back(timeline::SnapshotValue{sync::history_field_name(v.field),
-                                          sync::snapshot_field_value(v), (*latest)->taken_at});
+    out[v.record_id].push_back(timeline::SnapshotValue{
+        sync::history_field_name(v.field), sync::snapshot_field_value(v), (*latest)->taken_at});
   }
   return out;
 }
@@ -37,43 +35,23 @@ void keep_field(timeline::RecordTimeline& record, const std::string& field) {
   std::erase_if(record.events, [&](const timeline::Event& e) { return e.name != field; });
 }
 
-// Latest snapshot values of the wanted records, by record id, read once per object.
-Result<std::map<std::string, std::vector<timeline::SnapshotValue>>> snapshot_values_of(
-    Store& store, const std::string& org_id, const std::vector<timeline::RecordTimeline>& records) {
-  std::map<std::string, std::vector<timeline::SnapshotValue>> out;
-  auto latest = store.latest_snapshot(org_id);
-  if (!latest) return latest.error();
-  if (!*latest) return out;
-  std::set<std::string> sobjects, wanted;
-  for (const auto& r : records) {
-    sobjects.insert(r.sobject);
-    wanted.insert(r.record_id);
-  }
-  for (const std::string& sobject : sobjects) {
-    auto values = store.snapshot_values(org_id, (*latest)->snapshot_id, sobject);
-    if (!values) return values.error();
-    for (const SnapshotValue& v : *values) {
-      if (!wanted.count(v.record_id)) continue;
-      out[v.record_id].push_back(timeline::SnapshotValue{
-          sync::history_field_name(v.field), sync::snapshot_field_value(v), (*latest)->taken_at});
-    }
-  }
-  return out;
-}
-
 // A snapshot's fit depends on every change between it and the time asked: records with
-// snapshot values get their timelines from all of their rows.
-Status read_whole(Store& store, const std::string& org_id,
+// snapshot values get their timelines from all of their rows, located in the record index and
+// read in row order (record by record, the reads would jump about the whole file).
+Status read_whole(Store& store,
                   const std::map<std::string, std::vector<timeline::SnapshotValue>>& snaps,
                   std::vector<timeline::RecordTimeline>& timelines,
                   const std::map<std::string, std::size_t>& index) {
-  HistoryFilter filter;
-  filter.org_id = org_id;
+  std::vector<std::string> ids;
   for (const auto& entry : snaps) {
-    if (index.count(entry.first)) filter.record_ids.push_back(entry.first);
+    if (index.count(entry.first)) ids.push_back(entry.first);
   }
-  if (filter.record_ids.empty()) return ok();
-  auto rows = store.history_rows(filter);
+  if (ids.empty()) return ok();
+  std::vector<std::int64_t> handles;
+  auto keys = store.each_history_key(ids, [&](const HistoryKey& k) { handles.push_back(k.row); });
+  if (!keys) return keys.error();
+  std::sort(handles.begin(), handles.end());
+  auto rows = store.history_rows_at(handles);
   if (!rows) return rows.error();
   for (auto& whole : timeline::build_timelines(*rows)) {
     timelines[index.at(whole.record_id)] = std::move(whole);
@@ -131,9 +109,11 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   auto timelines = timeline::build_timelines(*rows);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
-  auto snaps = snapshot_values_of(store, *org, timelines);
+  std::vector<std::string> found;
+  for (const auto& t : timelines) found.push_back(t.record_id);
+  auto snaps = latest_snapshot_values(store, *org, found);
   if (!snaps) return snaps.error();
-  if (auto s = read_whole(store, *org, *snaps, timelines, index); !s) return s.error();
+  if (auto s = read_whole(store, *snaps, timelines, index); !s) return s.error();
   for (const std::string& id : *ids) {
     auto it = index.find(id);
     if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
@@ -178,12 +158,14 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
   }
   if (auto s = load_names(store, *org, result.names); !s) return s.error();
   if (result.at) {
-    auto snaps = latest_snapshot_values(store, *org, result.record.sobject, id->str());
+    const std::string record_id = id->str();
+    auto snaps = latest_snapshot_values(store, *org, std::span<const std::string>(&record_id, 1));
     if (!snaps) return snaps.error();
+    std::vector<timeline::SnapshotValue>& own = (*snaps)[record_id];
     if (!request.field.empty()) {
-      std::erase_if(*snaps, [&](const timeline::SnapshotValue& s) { return s.field != request.field; });
+      std::erase_if(own, [&](const timeline::SnapshotValue& s) { return s.field != request.field; });
     }
-    result.values = timeline::values_at(result.record, *result.at, {}, *snaps);
+    result.values = timeline::values_at(result.record, *result.at, {}, own);
   }
   return result;
 }

@@ -11,13 +11,6 @@
 namespace sfrewind {
 namespace {
 
-// A JSON array of `texts`, for json_each().
-std::string json_array(std::span<const std::string> texts) {
-  std::string list = "[";
-  for (const std::string& t : texts) list += (list.size() > 1 ? "," : "") + json_quote(t);
-  return list + "]";
-}
-
 // A JSON array of two-element arrays, for json_each().
 std::string json_pairs(std::span<const std::pair<std::string, std::string>> pairs) {
   std::string list = "[";

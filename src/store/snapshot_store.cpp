@@ -18,6 +18,28 @@ SnapshotInfo read_info(const store::Statement& st) {
 
 constexpr std::string_view kInfoColumns = "snapshot_id, org_id, taken_at, objects, incremental";
 
+// For each (record, field) the newest value stored by snapshot ?2 or an earlier one, of org ?1;
+// the caller appends the rest of the WHERE clause and the order.
+constexpr std::string_view kValuesSelect =
+    "SELECT v.sobject, v.record_id, v.field, v.value, v.value_kind, v.system_modstamp "
+    "FROM snapshot_values v WHERE v.org_id = ?1 AND v.snapshot_id = (SELECT max(w.snapshot_id) "
+    "FROM snapshot_values w WHERE w.org_id = ?1 AND w.record_id = v.record_id AND "
+    "w.field = v.field AND w.snapshot_id <= ?2) AND ";
+
+Result<std::vector<SnapshotValue>> read_values(store::Statement& st, const std::string& org_id,
+                                               std::int64_t snapshot_id) {
+  (void)st.bind(1, org_id);
+  (void)st.bind(2, snapshot_id);
+  std::vector<SnapshotValue> out;
+  while (true) {
+    auto row = st.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(SnapshotValue{st.column_text(0), st.column_text(1), st.column_text(2),
+                                st.column_optional(3), st.column_text(4), st.column_text(5)});
+  }
+}
+
 }  // namespace
 
 Result<std::int64_t> Store::begin_snapshot(const std::string& org_id, const std::string& objects,
@@ -79,25 +101,21 @@ Result<std::optional<SnapshotInfo>> Store::latest_snapshot(const std::string& or
 Result<std::vector<SnapshotValue>> Store::snapshot_values(const std::string& org_id,
                                                           std::int64_t snapshot_id,
                                                           const std::string& sobject) {
-  auto st = impl_->statement(
-      "SELECT v.sobject, v.record_id, v.field, v.value, v.value_kind, v.system_modstamp "
-      "FROM snapshot_values v WHERE v.org_id = ?1 AND (?3 = '' OR v.sobject = ?3) AND "
-      "v.snapshot_id = (SELECT max(w.snapshot_id) FROM snapshot_values w WHERE w.org_id = ?1 "
-      "AND w.record_id = v.record_id AND w.field = v.field AND w.snapshot_id <= ?2) "
-      "ORDER BY v.sobject, v.record_id, v.field");
+  auto st = impl_->statement(std::string(kValuesSelect) +
+                             "(?3 = '' OR v.sobject = ?3) ORDER BY v.sobject, v.record_id, v.field");
   if (!st) return st.error();
-  (void)(*st)->bind(1, org_id);
-  (void)(*st)->bind(2, snapshot_id);
   (void)(*st)->bind(3, sobject);
-  std::vector<SnapshotValue> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(SnapshotValue{(*st)->column_text(0), (*st)->column_text(1),
-                                (*st)->column_text(2), (*st)->column_optional(3),
-                                (*st)->column_text(4), (*st)->column_text(5)});
-  }
+  return read_values(**st, org_id, snapshot_id);
+}
+
+Result<std::vector<SnapshotValue>> Store::snapshot_values_of(
+    const std::string& org_id, std::int64_t snapshot_id, std::span<const std::string> record_ids) {
+  auto st = impl_->statement(std::string(kValuesSelect) +
+                             "v.record_id IN (SELECT value FROM json_each(?3)) "
+                             "ORDER BY v.sobject, v.record_id, v.field");
+  if (!st) return st.error();
+  (void)(*st)->bind(3, json_array(record_ids));
+  return read_values(**st, org_id, snapshot_id);
 }
 
 Result<std::optional<std::string>> Store::last_modstamp(const std::string& org_id,

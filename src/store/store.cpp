@@ -172,4 +172,10 @@ Result<store::Statement*> Store::Impl::statement(std::string_view sql) {
 
 std::string store_now() { return Timestamp::now().to_iso(); }
 
+std::string json_array(std::span<const std::string> texts) {
+  std::string list = "[";
+  for (const std::string& t : texts) list += (list.size() > 1 ? "," : "") + json_quote(t);
+  return list + "]";
+}
+
 }  // namespace sfrewind

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,8 @@ struct Store::Impl {
 
 // Now in the store's text form (`YYYY-MM-DDTHH:MM:SS.sssZ`).
 std::string store_now();
+
+// A JSON array of `texts`, for json_each().
+std::string json_array(std::span<const std::string> texts);
 
 }  // namespace sfrewind

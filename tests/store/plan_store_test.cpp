@@ -72,6 +72,19 @@ TEST_SUITE("store") {
     REQUIRE(at_second->size() == 2);
     CHECK(at_second->at(0).value == "true");
     CHECK(at_second->at(1).value == "true");
+    // By record: only the records asked for, each with the value as of the snapshot asked.
+    const std::vector<std::string> one = {"a01000000000002AAA"};
+    auto second_only = store->snapshot_values_of(kOrg, *second, one);
+    REQUIRE(second_only);
+    REQUIRE(second_only->size() == 1);
+    CHECK(second_only->front().record_id == "a01000000000002AAA");
+    CHECK(second_only->front().value == "true");
+    const std::vector<std::string> both = {"a01000000000001AAA", "a01000000000002AAA", "a0100000000000XAAA"};
+    auto first_of_both = store->snapshot_values_of(kOrg, *first, both);
+    REQUIRE(first_of_both->size() == 2);
+    CHECK(first_of_both->at(0).value == "false");
+    CHECK(store->snapshot_values_of(kOrg, *second, both)->at(0).value == "true");
+    CHECK(store->snapshot_values_of("00D000000000002AAA", *second, both)->empty());
     CHECK(store->latest_snapshot(kOrg)->value().snapshot_id == *second);
     CHECK(*store->last_modstamp(kOrg, "Invoice__c") == "2026-11-02T00:00:00.000Z");
     CHECK_FALSE(store->last_modstamp(kOrg, "Account")->has_value());

@@ -279,6 +279,11 @@ class Store {
   Result<std::vector<SnapshotValue>> snapshot_values(const std::string& org_id,
                                                      std::int64_t snapshot_id,
                                                      const std::string& sobject = {});
+  // The same for the records `record_ids` only, through the record index: a timeline of a few
+  // records need not read every value of their objects.
+  Result<std::vector<SnapshotValue>> snapshot_values_of(const std::string& org_id,
+                                                        std::int64_t snapshot_id,
+                                                        std::span<const std::string> record_ids);
   // The newest SystemModstamp stored for an object, or nullopt.
   Result<std::optional<std::string>> last_modstamp(const std::string& org_id,
                                                    const std::string& sobject);
