@@ -153,4 +153,40 @@ TEST_SUITE("snapshot") {
     CHECK(sync::history_field_name("OwnerId") == "Owner");
     CHECK(sync::history_field_name("Account__c") == "Account__c");
   }
+  TEST_CASE("the store's drift check reads the rows it needs and finds what all rows give") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    const std::string a = make_id("001", 1);
+    const std::string b = make_id("001", 2);
+    const std::string by = make_id("005", 1);
+    RowTable h("Account");
+    h.add(a, "Industry", std::nullopt, "Energy", by, "2026-11-01T00:00:00Z");
+    h.add(a, "Industry", "Energy", "Mining", by, "2026-11-02T00:00:00Z");
+    // One second, the lower history id last in the chain: only the change before orders them.
+    h.add(a, "Industry", "Oil", "Gas", by, "2026-11-03T00:00:00Z");
+    h.add(a, "Industry", "Mining", "Oil", by, "2026-11-03T00:00:00Z");
+    // Long text: the last row holds no value, the one before does.
+    h.add(a, "Description", std::nullopt, "old text", by, "2026-11-01T00:00:00Z");
+    h.add(a, "Description", std::nullopt, std::nullopt, by, "2026-11-04T00:00:00Z");
+    h.add(a, "Credit_Limit__c", "50", "100", by, "2026-11-01T00:00:00Z", "Currency");
+    h.add(b, "Industry", "Energy", "Retail", by, "2026-11-05T00:00:00Z");
+    REQUIRE(store->insert_history("AccountHistory", h.rows()));
+    const std::string org = h.rows().front().org_id;
+    auto id = store->begin_snapshot(org, "Account", false);
+    REQUIRE(id);
+    std::vector<SnapshotValue> newer{value(a, "Industry", "Gas", "string"),
+                                     value(a, "Description", "new text", "string"),
+                                     value(a, "Credit_Limit__c", "100", "number")};
+    REQUIRE(store->add_snapshot_values(*id, org, newer));
+    auto review = sync::review_snapshot(*store, org, 0, *id);
+    REQUIRE(review);
+    REQUIRE(review->drift.size() == 1);
+    CHECK(review->drift[0].field == "Description");
+    CHECK(review->drift[0].expected.text() == "old text");
+    CHECK(review->drift[0].expected_from == "history");
+    auto stored = store->snapshot_values(org, *id);
+    auto all = sync::find_drift({}, *stored, h.rows());
+    REQUIRE(all.size() == review->drift.size());
+    CHECK(all[0].history_id == review->drift[0].history_id);
+  }
 }
