@@ -2,7 +2,6 @@
 // libcrypto by the first digest or signature (src/http/curl_api.hpp, src/core/crypto.hpp), so
 // commands that need neither never pay for them.
 #include <malloc.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -10,6 +9,7 @@
 #include <iostream>
 
 #include "cli/app.hpp"
+#include "core/huge_pages.hpp"
 
 namespace {
 
@@ -21,7 +21,6 @@ namespace {
 // for its lock (feed 1.95 s against 1.6 s, runs alternated).
 void shape_bulk_heap() {
   constexpr std::size_t kReserve = std::size_t{1} << 30;  // address space; touched on demand
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
   constexpr std::size_t kGrow = std::size_t{31} << 20;  // below the mmap threshold
   mallopt(M_MMAP_THRESHOLD, 32 << 20);      // large blocks from it too (glibc's maximum)
   mallopt(M_TRIM_THRESHOLD, INT32_MAX);     // freed memory stays for the next allocation
@@ -32,11 +31,8 @@ void shape_bulk_heap() {
   grow = std::malloc(kGrow);
   auto after = reinterpret_cast<std::uintptr_t>(sbrk(0));
   std::free(grow);
-  std::uintptr_t start = (before + kHuge - 1) & ~(kHuge - 1);
-  if (after > start) {
-    // Best effort: without transparent huge pages the heap is an ordinary one.
-    (void)madvise(reinterpret_cast<void*>(start), after - start, MADV_HUGEPAGE);
-  }
+  // Best effort: without transparent huge pages the heap is an ordinary one.
+  if (after > before) sfrewind::advise_huge_pages(reinterpret_cast<void*>(before), after - before);
 }
 
 }  // namespace

@@ -5,7 +5,15 @@
 
 #include <sfrewind/types.hpp>
 
+#include "core/huge_pages.hpp"
+
 namespace sfrewind::rollback::json {
+
+void Writer::reserve(std::size_t bytes) {
+  constexpr std::size_t kHugeFrom = std::size_t{8} << 20;
+  out_.reserve(bytes);
+  if (bytes >= kHugeFrom) advise_huge_pages(out_.data(), out_.capacity());
+}
 
 void Writer::newline() {
   out_.push_back('\n');

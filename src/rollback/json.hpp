@@ -23,8 +23,9 @@ class Writer {
  public:
   using Sink = std::function<void(std::string_view)>;
   explicit Writer(bool pretty, Sink sink = {}) : pretty_(pretty), sink_(std::move(sink)) {}
-  // Room for `bytes` of text at once, rather than growing (and copying) it step by step.
-  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+  // Room for `bytes` of text at once, rather than growing (and copying) it step by step; tens
+  // of megabytes of it in huge pages.
+  void reserve(std::size_t bytes);
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }

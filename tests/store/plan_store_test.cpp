@@ -138,6 +138,21 @@ TEST_SUITE("store") {
     CHECK(store->plan_items("plan-big")->size() == 300);
   }
 
+  TEST_CASE("texts that deflate well or not at all come back byte for byte") {
+    std::string noise(300000, '\0');  // deflates to more than its eighth: the output grows
+    std::uint32_t x = 7;
+    for (char& c : noise) {
+      x = x * 1103515245u + 12345u;
+      c = static_cast<char>(x >> 24);
+    }
+    for (const std::string& text : {std::string(), std::string("x"), plan_text(3000), noise}) {
+      std::string packed = store::deflate_text(text);
+      REQUIRE_FALSE(packed.empty());
+      CHECK(store::inflate_text(packed) == text);
+    }
+    CHECK(store::deflate_text(noise).size() > noise.size() / 8);
+  }
+
   TEST_CASE("a plan stored before its text was deflated still loads") {
     TempDir dir;
     std::string path = dir.file("old.db");
