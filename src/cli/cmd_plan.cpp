@@ -222,6 +222,7 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   if (auto s = add_snapshots(store, org_id, req); !s) return s.error();
   auto builder = rollback::PlanBuilder::start(req);
   if (!builder) return builder.error();
+  builder->reserve(touched->pairs.size());
   if (auto s = feed_rows(store, org_id, *touched, *builder); !s) return s.error();
   return builder->finish(text);
 }

@@ -14,8 +14,9 @@ namespace {
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 // About 4,000 pairs (tens of thousands of rows) per part; records are never split.
+constexpr std::size_t kPairsPerPart = 4096;
+
 std::vector<Pairs> split_parts(const Touched& touched) {
-  constexpr std::size_t kPairsPerPart = 4096;
   std::vector<Pairs> parts;
   for (const auto& pair : touched.pairs) {
     bool new_record = parts.empty() || parts.back().back().first != pair.first;
@@ -73,6 +74,11 @@ Status feed_rows(Store& store, const std::string& org_id, const Touched& touched
                  rollback::PlanBuilder& builder) {
   const std::vector<Pairs> pairs = split_parts(touched);
   std::array<Part, 2> parts;  // part i is read into parts[i % 2]
+  // Room for the rows of a part with long chains: grown row by row, each buffer was moved to a
+  // new block at every doubling, and every block was fresh memory (8,000 of plan's 21,000 page
+  // faults for 77,000 items).
+  const std::size_t room = std::min(kPairsPerPart, touched.pairs.size()) * 16;
+  for (Part& p : parts) p.rows.reserve(room);
   std::mutex mu;
   std::condition_variable cv;
   std::size_t read = 0, planned = 0;

@@ -74,6 +74,7 @@ StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id, st
 
 std::vector<PlanItemRow> stored_items(const rollback::Plan& plan) {
   std::vector<PlanItemRow> rows;
+  rows.reserve(plan.items.size());
   for (const auto& it : plan.items) {
     rows.push_back(PlanItemRow{it.sobject, it.record_id, it.field,
                                std::string(rollback::item_status_name(it.status)), it.restore_to,

@@ -260,6 +260,8 @@ Result<PlanBuilder> PlanBuilder::start(const PlanRequest& request) {
   return PlanBuilder(std::move(state));
 }
 
+void PlanBuilder::reserve(std::size_t items) { state_->plan.items.reserve(items); }
+
 void PlanBuilder::add_deleted(const std::string& record_id) {
   state_->ctx.deleted.insert(record_id);
 }

@@ -86,6 +86,9 @@ class PlanBuilder {
   PlanBuilder& operator=(PlanBuilder&&) noexcept;
   ~PlanBuilder();
 
+  // Room for about `items` items (at most one per (record, field) pair the users changed), so
+  // a big plan's items are not moved from buffer to buffer as they grow.
+  void reserve(std::size_t items);
   // A record deleted in the org, learned while reading (as PlanRequest::deleted_records).
   void add_deleted(const std::string& record_id);
   void add(std::span<const HistoryRow> rows);
