@@ -2,9 +2,9 @@
 #include "cli/plan_feed.hpp"
 
 #include <algorithm>
-#include <array>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -51,6 +51,71 @@ void plan_part(const Part& part, rollback::PlanBuilder& builder) {
   builder.add(rows);
 }
 
+// Parts in slots: part i is read into slot i % slots by reader i % readers, once the part that
+// held the slot before is planned, and planned in order. Room for `rows` rows is made in each
+// slot up front, on the caller's thread (see feed_rows).
+struct Feed {
+  Feed(std::size_t slots, std::size_t rows) : parts(slots), ready(slots, 0) {
+    for (Part& p : parts) p.rows.reserve(rows);
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Part> parts;
+  std::vector<std::size_t> ready;  // per slot: 1 + the index of the part read into it
+  std::size_t planned = 0;
+  bool stop = false;
+};
+
+// Reads parts first, first + step, ... of `pairs` into their slots.
+void read_parts(Store& store, const std::string& org_id, const std::vector<Pairs>& pairs,
+                std::size_t first, std::size_t step, Feed& feed) {
+  const std::size_t slots = feed.parts.size();
+  for (std::size_t i = first; i < pairs.size(); i += step) {
+    {
+      std::unique_lock lock(feed.mu);
+      feed.cv.wait(lock, [&] { return feed.stop || i < feed.planned + slots; });
+      if (feed.stop) return;
+    }
+    Part& part = feed.parts[i % slots];
+    part.status = read_part(store, org_id, pairs[i], part);
+    {
+      std::lock_guard lock(feed.mu);
+      feed.ready[i % slots] = i + 1;
+    }
+    feed.cv.notify_all();
+    if (!part.status) return;
+  }
+}
+
+// Plans parts 0..n-1 in order as they are read; the first read error ends it.
+Status plan_parts(std::size_t n, rollback::PlanBuilder& builder, Feed& feed) {
+  const std::size_t slots = feed.parts.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    {
+      std::unique_lock lock(feed.mu);
+      feed.cv.wait(lock, [&] { return feed.ready[i % slots] == i + 1; });
+    }
+    const Part& part = feed.parts[i % slots];
+    if (!part.status) return part.status;
+    plan_part(part, builder);
+    {
+      std::lock_guard lock(feed.mu);
+      feed.planned = i + 1;
+    }
+    feed.cv.notify_all();
+  }
+  return ok();
+}
+
+// A read-only connection to the same store file for a second reader, when there are parts
+// enough to share and the store is a file; otherwise one reader does all.
+std::optional<Store> second_reader(const Store& store, std::size_t parts) {
+  if (parts < 2 || store.path() == ":memory:") return std::nullopt;
+  auto other = Store::open(StoreOptions{store.path(), false, true});
+  if (!other || !other->map_for_reads()) return std::nullopt;
+  return std::move(*other);
+}
+
 }  // namespace
 
 Result<Touched> touched_pairs(Store& store, const std::string& org_id,
@@ -73,58 +138,23 @@ Result<Touched> touched_pairs(Store& store, const std::string& org_id,
 Status feed_rows(Store& store, const std::string& org_id, const Touched& touched,
                  rollback::PlanBuilder& builder) {
   const std::vector<Pairs> pairs = split_parts(touched);
-  std::array<Part, 2> parts;  // part i is read into parts[i % 2]
-  // Room for the rows of a part with long chains: grown row by row, each buffer was moved to a
-  // new block at every doubling, and every block was fresh memory (8,000 of plan's 21,000 page
-  // faults for 77,000 items).
-  const std::size_t room = std::min(kPairsPerPart, touched.pairs.size()) * 16;
-  for (Part& p : parts) p.rows.reserve(room);
-  std::mutex mu;
-  std::condition_variable cv;
-  std::size_t read = 0, planned = 0;
-  bool stop = false;
-  std::thread reader([&] {
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stop || i < planned + parts.size(); });
-        if (stop) return;
-      }
-      Part& part = parts[i % parts.size()];
-      part.status = read_part(store, org_id, pairs[i], part);
-      bool failed = !part.status;
-      {
-        std::lock_guard lock(mu);
-        read = i + 1;
-      }
-      cv.notify_all();
-      if (failed) return;
-    }
-  });
-  Status result = ok();
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return read > i; });
-    }
-    const Part& part = parts[i % parts.size()];
-    if (!part.status) {
-      result = part.status;
-      break;
-    }
-    plan_part(part, builder);
-    {
-      std::lock_guard lock(mu);
-      planned = i + 1;
-    }
-    cv.notify_all();
+  // A second connection reads every other part: reading, not planning, held the feed back
+  // (about 1.2 s of CPU against 0.6 s for 77,000 items), and a connection is one thread's.
+  std::optional<Store> second = second_reader(store, pairs.size());
+  std::vector<Store*> readers{&store};
+  if (second) readers.push_back(&*second);
+  Feed feed(readers.size() * 2, std::min(kPairsPerPart, touched.pairs.size()) * 16);
+  std::vector<std::thread> threads;
+  for (std::size_t r = 0; r < readers.size(); ++r) {
+    threads.emplace_back([&, r] { read_parts(*readers[r], org_id, pairs, r, readers.size(), feed); });
   }
+  Status result = plan_parts(pairs.size(), builder, feed);
   {
-    std::lock_guard lock(mu);
-    stop = true;
+    std::lock_guard lock(feed.mu);
+    feed.stop = true;
   }
-  cv.notify_all();
-  reader.join();
+  feed.cv.notify_all();
+  for (std::thread& t : threads) t.join();
   return result;
 }
 

@@ -29,9 +29,10 @@ Result<Touched> touched_pairs(Store& store, const std::string& org_id,
 // Hands `builder` the stored rows (all editors, all times) of every touched pair, a few
 // thousand pairs at a time through the record index; other fields of those records are not
 // read, as nothing about them is decided. A part never splits a record, so a record with a row
-// in the recycle bin is known deleted before any of its rows is planned. One thread reads the
-// next part while the caller's thread plans the last; `store` is used by that thread only
-// until this returns.
+// in the recycle bin is known deleted before any of its rows is planned. Other threads read the
+// next parts while the caller's thread plans them in order: one through `store` (used by that
+// thread only until this returns) and, for a store file, one through a second read-only
+// connection to it.
 Status feed_rows(Store& store, const std::string& org_id, const Touched& touched,
                  rollback::PlanBuilder& builder);
 

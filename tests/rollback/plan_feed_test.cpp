@@ -1,5 +1,5 @@
-// plan's store reader: the touched pairs' rows, read part by part on a second thread, give the
-// plan of all their rows.
+// plan's store reader: the touched pairs' rows, read part by part on other threads (two
+// connections to a store file), give the plan of all their rows.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -35,7 +35,11 @@ TEST_SUITE("rollback") {
     }
     for (auto& row : t.rows()) row.is_deleted = row.record_id == make_id("a01", 42);
     test::TempDir dir;
-    auto store = Store::open({dir.file("s.db")});
+    // A store file gets a second reading connection; a store in memory is read by one.
+    std::string path = dir.file("s.db");
+    SUBCASE("in a file") {}
+    SUBCASE("in memory") { path = ":memory:"; }
+    auto store = Store::open({path});
     REQUIRE(store.has_value());
     REQUIRE(store->insert_history("Invoice__History", t.rows()).has_value());
 
