@@ -261,6 +261,7 @@ for i in $(seq 1 "$runs"); do
   if [[ $i -lt $runs ]]; then
     plan_store="$work/plan-copy.db"; rm -f "$plan_store"*
     cp "$store" "$plan_store"; [[ -f "$store-wal" ]] && cp "$store-wal" "$plan_store-wal"
+    sync  # the copy's dirty pages, or the plan's first fsync would write them out in its time
   fi
   t0=${EPOCHREALTIME/./}
   "$build/sfrewind" --json --store "$plan_store" "${plan_args[@]}" >"$work/plan.out" 2>&1 || { plan_ok=0; break; }
