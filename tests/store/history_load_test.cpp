@@ -57,6 +57,14 @@ const std::string kIndexes =
     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
     "('history_by_id', 'history_by_record', 'history_by_user')";
 
+// A new store at `path` holding rows 1..n (one direct insert).
+Result<Store> store_with(const std::string& path, long n) {
+  auto store = Store::open({path});
+  REQUIRE(store);
+  REQUIRE(store->insert_history("Invoice__History", rows(1, n)));
+  return store;
+}
+
 // A new store at `path` with its first (direct) history load begun.
 struct FirstLoad {
   explicit FirstLoad(const std::string& path) : store(Store::open({path})) {
@@ -137,9 +145,7 @@ TEST_SUITE("store") {
   TEST_CASE("later loads stage new rows and merge them and count stored rows as seen") {
     TempDir dir;
     std::string path = dir.file("s.db");
-    auto store = Store::open({path});
-    REQUIRE(store);
-    REQUIRE(store->insert_history("Invoice__History", rows(1, 30)));
+    auto store = store_with(path, 30);
     auto mode = store->begin_history_load();
     REQUIRE(mode);
     CHECK(*mode == LoadMode::kStaged);
@@ -167,9 +173,7 @@ TEST_SUITE("store") {
   TEST_CASE("merged rows join the recent tier, are read with the base and fold into it") {
     TempDir dir;
     std::string path = dir.file("s.db");
-    auto store = Store::open({path});
-    REQUIRE(store);
-    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    auto store = store_with(path, 40);
     auto sync = [&](long first, long n) {
       auto mode = store->begin_history_load();
       REQUIRE(mode);
@@ -305,9 +309,7 @@ TEST_SUITE("store") {
 
   TEST_CASE("history_rows selects the rows history selects without their order") {
     TempDir dir;
-    auto store = Store::open({dir.file("s.db")});
-    REQUIRE(store);
-    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    auto store = store_with(dir.file("s.db"), 40);
     HistoryFilter filter;
     filter.org_id = kOrg;
     filter.users = {test::make_id("005", 2)};
@@ -337,9 +339,7 @@ TEST_SUITE("store") {
 
   TEST_CASE("history_keys lists the records' rows in index order and history_rows_at reads them") {
     TempDir dir;
-    auto store = Store::open({dir.file("s.db")});
-    REQUIRE(store);
-    REQUIRE(store->insert_history("Invoice__History", rows(1, 40)));
+    auto store = store_with(dir.file("s.db"), 40);
     std::vector<std::string> wanted{test::make_id("a01", 5), test::make_id("a01", 2)};
     auto keys = store->history_keys(wanted);
     REQUIRE(keys);
