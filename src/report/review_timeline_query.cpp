@@ -1,5 +1,4 @@
 // Review query of `timeline`: one record's history, and its values at a time.
-#include <algorithm>
 #include <map>
 #include <set>
 
@@ -42,15 +41,12 @@ Status read_whole(Store& store,
                   const std::map<std::string, std::vector<timeline::SnapshotValue>>& snaps,
                   std::vector<timeline::RecordTimeline>& timelines,
                   const std::map<std::string, std::size_t>& index) {
-  std::vector<std::string> ids;
-  for (const auto& entry : snaps) {
-    if (index.count(entry.first)) ids.push_back(entry.first);
-  }
+  std::vector<std::string> ids;  // snaps holds records of `timelines` only
+  for (const auto& entry : snaps) ids.push_back(entry.first);
   if (ids.empty()) return ok();
   std::vector<std::int64_t> handles;
   auto keys = store.each_history_key(ids, [&](const HistoryKey& k) { handles.push_back(k.row); });
   if (!keys) return keys.error();
-  std::sort(handles.begin(), handles.end());
   auto rows = store.history_rows_at(handles);
   if (!rows) return rows.error();
   for (auto& whole : timeline::build_timelines(*rows)) {

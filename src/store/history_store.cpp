@@ -1,4 +1,5 @@
 // Store: history rows (the public `history` table) and sync state.
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -168,11 +169,15 @@ Result<std::vector<HistoryRow>> Store::history_rows_at(std::span<const std::int6
   std::vector<HistoryRow> out;
   if (rows.empty()) return out;
   out.reserve(rows.size());
+  // Handed over sorted: SQLite builds its list of them in a b-tree, where ascending keys are
+  // appended rather than placed (timeline --records-file, 10,000 records: 0.32-0.34 s -> 0.30-0.31).
+  std::vector<std::int64_t> sorted(rows.begin(), rows.end());
+  std::sort(sorted.begin(), sorted.end());
   auto s = each_row(impl_->db.get(),
                     fmt::format("SELECT {} FROM history WHERE rowid IN (SELECT value FROM "
                                 "json_each(?1))",
                                 kRowColumns),
-                    {fmt::format("[{}]", fmt::join(rows, ","))},
+                    {fmt::format("[{}]", fmt::join(sorted, ","))},
                     [&](const store::Statement& st) { read_row(st, out.emplace_back()); });
   if (!s) return s.error();
   return out;

@@ -233,7 +233,8 @@ class Store {
   // The same keys handed to `fn` one at a time through one reused HistoryKey.
   Status each_history_key(std::span<const std::string> record_ids,
                           const std::function<void(const HistoryKey&)>& fn);
-  // The rows of these handles (HistoryKey::row), in no set order.
+  // The rows of these handles (HistoryKey::row), in no set order; the file is read in row order
+  // whatever the handles' order, so callers need not sort them.
   Result<std::vector<HistoryRow>> history_rows_at(std::span<const std::int64_t> rows);
   // The rows `filter` selects handed to `fn` one at a time through one reused HistoryRow (valid
   // only during the call), so a whole-store pass keeps no copy of the rows and allocates almost
