@@ -53,9 +53,9 @@ std::vector<std::string> distinct(std::span<const SnapshotValue> values,
   return out;
 }
 
-// Every stored row of the objects of `values`.
-Result<std::vector<HistoryRow>> object_rows(Store& store, const std::string& org_id,
-                                            std::span<const SnapshotValue> values) {
+// The chains of every stored row of the objects of `values`.
+Result<timeline::Chains> object_chains(Store& store, const std::string& org_id,
+                                       std::span<const SnapshotValue> values) {
   std::vector<HistoryRow> rows;
   for (const std::string& o : distinct(values, &SnapshotValue::sobject)) {
     HistoryFilter filter;
@@ -65,7 +65,7 @@ Result<std::vector<HistoryRow>> object_rows(Store& store, const std::string& org
     if (!stored) return stored.error();
     for (auto& s : *stored) rows.push_back(std::move(s.row));
   }
-  return rows;
+  return timeline::build_chains(rows);
 }
 
 bool holds_value(const timeline::FieldChain& chain) {
@@ -74,60 +74,39 @@ bool holds_value(const timeline::FieldChain& chain) {
   });
 }
 
-// The rows drift depends on, in a store of one org: of each field of the records of `values`,
+// The chains drift depends on, in a store of one org: of each field of the records of `values`,
 // its last second of changes and the runs their order depends on (timeline::ValuesAtRows at the
 // end of time), located in the record index and read in row order; and the whole chain of a field
 // whose rows there hold no value (long text), as drift wants the last change that holds one.
 // Reading every row of the objects record by record took 31 s for 1.1M rows.
-Result<std::vector<HistoryRow>> drift_rows(Store& store, const std::string& org_id,
-                                           std::span<const SnapshotValue> values) {
-  const std::vector<std::string> ids = distinct(values, &SnapshotValue::record_id);
+Result<timeline::Chains> drift_chains(Store& store, const std::string& org_id,
+                                      std::span<const SnapshotValue> values) {
   timeline::ValuesAtRows picker(Timestamp(std::numeric_limits<std::int64_t>::max()));
-  if (auto s = store.each_history_key(ids, [&](const HistoryKey& k) { picker.add(k); }); !s) {
-    return s.error();
-  }
-  std::vector<std::int64_t> handles = picker.finish();
-  std::sort(handles.begin(), handles.end());
-  auto rows = store.history_rows_at(handles);
+  auto keys = store.each_history_key(distinct(values, &SnapshotValue::record_id),
+                                     [&](const HistoryKey& k) { picker.add(k); });
+  if (!keys) return keys.error();
+  auto rows = store.history_rows_at(picker.finish());
   if (!rows) return rows.error();
   HistoryFilter whole;
   whole.org_id = org_id;
-  for (const auto& chain : timeline::build_chains(*rows).chains) {
-    if (!holds_value(chain)) whole.record_fields.emplace_back(chain.record_id, chain.field);
+  {
+    // Freed before any second build, which then reuses its memory rather than fresh pages.
+    timeline::Chains chains = timeline::build_chains(*rows);
+    for (const auto& chain : chains.chains) {
+      if (!holds_value(chain)) whole.record_fields.emplace_back(chain.record_id, chain.field);
+    }
+    if (whole.record_fields.empty()) return chains;
   }
-  if (whole.record_fields.empty()) return rows;
   auto more = store.history_rows(whole);
   if (!more) return more.error();
   rows->insert(rows->end(), std::make_move_iterator(more->begin()),
                std::make_move_iterator(more->end()));
-  return rows;
-}
-}  // namespace
-
-std::vector<ValueChange> diff_values(std::span<const SnapshotValue> older,
-                                     std::span<const SnapshotValue> newer) {
-  auto old_map = by_key(older);
-  std::vector<ValueChange> out;
-  for (const SnapshotValue& v : newer) {
-    FieldValue now = snapshot_field_value(v);
-    auto it = old_map.find({v.record_id, v.field});
-    if (it == old_map.end()) {
-      if (!old_map.empty()) out.push_back(ValueChange{v.sobject, v.record_id, v.field, true, {}, now});
-      continue;
-    }
-    FieldValue was = snapshot_field_value(*it->second);
-    if (!same_value(was, now)) out.push_back(ValueChange{v.sobject, v.record_id, v.field, false, was, now});
-  }
-  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
-    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
-  });
-  return out;
+  return timeline::build_chains(*rows);
 }
 
-std::vector<Drift> find_drift(std::span<const SnapshotValue> older,
-                              std::span<const SnapshotValue> newer,
-                              std::span<const HistoryRow> history) {
-  timeline::Chains chains = timeline::build_chains(history);
+// Drift of `newer` against history's `chains` and `older`, as find_drift defines it.
+std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
+                            std::span<const SnapshotValue> newer, const timeline::Chains& chains) {
   auto last = last_changes(chains);
   auto old_map = by_key(older);
   std::vector<Drift> out;
@@ -153,6 +132,34 @@ std::vector<Drift> find_drift(std::span<const SnapshotValue> older,
   return out;
 }
 
+}  // namespace
+
+std::vector<ValueChange> diff_values(std::span<const SnapshotValue> older,
+                                     std::span<const SnapshotValue> newer) {
+  auto old_map = by_key(older);
+  std::vector<ValueChange> out;
+  for (const SnapshotValue& v : newer) {
+    FieldValue now = snapshot_field_value(v);
+    auto it = old_map.find({v.record_id, v.field});
+    if (it == old_map.end()) {
+      if (!old_map.empty()) out.push_back(ValueChange{v.sobject, v.record_id, v.field, true, {}, now});
+      continue;
+    }
+    FieldValue was = snapshot_field_value(*it->second);
+    if (!same_value(was, now)) out.push_back(ValueChange{v.sobject, v.record_id, v.field, false, was, now});
+  }
+  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
+    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
+  });
+  return out;
+}
+
+std::vector<Drift> find_drift(std::span<const SnapshotValue> older,
+                              std::span<const SnapshotValue> newer,
+                              std::span<const HistoryRow> history) {
+  return drift_of(older, newer, timeline::build_chains(history));
+}
+
 Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
                                        std::int64_t older_id, std::int64_t newer_id) {
   auto newer = store.snapshot_values(org_id, newer_id);
@@ -166,10 +173,11 @@ Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
   auto orgs = store.org_ids();
   if (!orgs) return orgs.error();
   // The record index has no org: with several orgs in the store, every row of the objects.
-  auto rows = orgs->size() == 1 && orgs->front() == org_id ? drift_rows(store, org_id, *newer)
-                                                          : object_rows(store, org_id, *newer);
-  if (!rows) return rows.error();
-  return SnapshotReview{diff_values(older, *newer), find_drift(older, *newer, *rows)};
+  auto chains = orgs->size() == 1 && orgs->front() == org_id
+                    ? drift_chains(store, org_id, *newer)
+                    : object_chains(store, org_id, *newer);
+  if (!chains) return chains.error();
+  return SnapshotReview{diff_values(older, *newer), drift_of(older, *newer, *chains)};
 }
 
 std::vector<std::vector<std::string>> changes_table(std::span<const ValueChange> changes) {
