@@ -34,27 +34,6 @@ void keep_field(timeline::RecordTimeline& record, const std::string& field) {
   std::erase_if(record.events, [&](const timeline::Event& e) { return e.name != field; });
 }
 
-// A snapshot's fit depends on every change between it and the time asked: records with
-// snapshot values get their timelines from all of their rows, located in the record index and
-// read in row order (record by record, the reads would jump about the whole file).
-Status read_whole(Store& store,
-                  const std::map<std::string, std::vector<timeline::SnapshotValue>>& snaps,
-                  std::vector<timeline::RecordTimeline>& timelines,
-                  const std::map<std::string, std::size_t>& index) {
-  std::vector<std::string> ids;  // snaps holds records of `timelines` only
-  for (const auto& entry : snaps) ids.push_back(entry.first);
-  if (ids.empty()) return ok();
-  std::vector<std::int64_t> handles;
-  auto keys = store.each_history_key(ids, [&](const HistoryKey& k) { handles.push_back(k.row); });
-  if (!keys) return keys.error();
-  auto rows = store.history_rows_at(handles);
-  if (!rows) return rows.error();
-  for (auto& whole : timeline::build_timelines(*rows)) {
-    timelines[index.at(whole.record_id)] = std::move(whole);
-  }
-  return ok();
-}
-
 // "" (every field) or one plain field name.
 Status check_field(const std::string& field) {
   if (field.empty() || (api::validate_identifier(field) && field.find('.') == std::string::npos)) {
@@ -96,8 +75,18 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   auto org = single_org(store);
   if (!org) return org.error();
   result.org_id = *org;
-  // Only the rows the values depend on: located in the record index, then read by handle.
-  timeline::ValuesAtRows picker(*at);
+  auto snaps = latest_snapshot_values(store, *org, *ids);
+  if (!snaps) return snaps.error();
+  // Only the rows the values depend on (snapshot values' fit included): located in the record
+  // index, then read by handle.
+  timeline::ValuesAtRows::SnapshotFields snapshot_fields;
+  for (const auto& [record, values] : *snaps) {
+    for (const timeline::SnapshotValue& v : values) {
+      snapshot_fields.taken_at = v.taken_at;  // one snapshot, the latest: one time
+      snapshot_fields.fields.emplace_back(record, v.field);
+    }
+  }
+  timeline::ValuesAtRows picker(*at, std::move(snapshot_fields));
   auto keys = store.each_history_key(*ids, [&](const HistoryKey& k) { picker.add(k); });
   if (!keys) return keys.error();
   auto rows = store.history_rows_at(picker.finish());
@@ -105,11 +94,6 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   auto timelines = timeline::build_timelines(*rows);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
-  std::vector<std::string> found;
-  for (const auto& t : timelines) found.push_back(t.record_id);
-  auto snaps = latest_snapshot_values(store, *org, found);
-  if (!snaps) return snaps.error();
-  if (auto s = read_whole(store, *snaps, timelines, index); !s) return s.error();
   for (const std::string& id : *ids) {
     auto it = index.find(id);
     if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));

@@ -78,8 +78,10 @@ ValueAt from_history(const FieldChain* chain, const std::string& field, Timestam
   return v;
 }
 
-// Adds the rows values_at needs of one field's keys (sorted by time).
-void field_rows(std::span<const ValuesAtRows::Key> keys, Timestamp at, std::vector<std::int64_t>& out) {
+// Adds the rows values_at needs of one field's keys (sorted by time); `snapshot_at` when the
+// field also has a snapshot value (see ValuesAtRows::SnapshotFields).
+void field_rows(std::span<const ValuesAtRows::Key> keys, Timestamp at,
+                std::optional<Timestamp> snapshot_at, std::vector<std::int64_t>& out) {
   // Runs: keys sharing one second; run_start[i] is the first key of run i.
   std::vector<std::size_t> run_start;
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -102,10 +104,27 @@ void field_rows(std::span<const ValuesAtRows::Key> keys, Timestamp at, std::vect
       if (from > 0) --from;  // the single-row run itself
     }
   }
-  for (std::size_t i = run_start[from]; i < run_start[to + 1]; ++i) out.push_back(keys[i].row);
+  auto take = [&](std::size_t r) {
+    for (std::size_t i = run_start[r]; i < run_start[r + 1]; ++i) out.push_back(keys[i].row);
+  };
+  for (std::size_t r = from; r <= to; ++r) take(r);
+  if (!snapshot_at) return;
+  // Runs after `to` do not change the value history gives (nor runs before `from`, which come
+  // before a run that is settled on its own), so adding them keeps that value.
+  const std::size_t first_from_at = last == runs ? 0 : last + 1;
+  for (std::size_t r = 0; r < runs; ++r) {
+    if (r >= from && r <= to) continue;
+    bool in_second = second_of(keys[run_start[r]].changed_at) == second_of(*snapshot_at);
+    if (in_second || (r == first_from_at && at <= *snapshot_at)) take(r);
+  }
 }
 
 }  // namespace
+
+ValuesAtRows::ValuesAtRows(Timestamp at, SnapshotFields snapshot)
+    : at_(at), snapshot_(std::move(snapshot)) {
+  std::sort(snapshot_->fields.begin(), snapshot_->fields.end());
+}
 
 void ValuesAtRows::add(const HistoryKey& key) {
   if (key.record_id != record_) {
@@ -124,7 +143,12 @@ void ValuesAtRows::add(const HistoryKey& key) {
 
 void ValuesAtRows::end_field() {
   if (!field_keys_.empty()) {
-    field_rows(field_keys_, at_, rows_);
+    std::optional<Timestamp> snapshot_at;
+    if (snapshot_ && std::binary_search(snapshot_->fields.begin(), snapshot_->fields.end(),
+                                        std::pair(record_, field_))) {
+      snapshot_at = snapshot_->taken_at;
+    }
+    field_rows(field_keys_, at_, snapshot_at, rows_);
     has_fields_ = true;
   }
   field_keys_.clear();

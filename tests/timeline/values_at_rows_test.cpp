@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <tuple>
@@ -118,5 +119,63 @@ TEST_SUITE("timeline") {
     CHECK(compared > 5000);
     CHECK(fewer > 0);      // it does skip rows
     CHECK(ambiguous > 0);  // and the cases where order is unsettled were met
+  }
+
+  TEST_CASE("with snapshot values too, values at a time from the rows picked equal those from every row") {
+    std::mt19937 rng(20261207);
+    std::size_t compared = 0, fewer = 0, from_snapshot = 0, from_history = 0, tied = 0;
+    for (int round = 0; round < 30; ++round) {
+      auto rows = random_rows(rng, 10);
+      // Some changes late in their second, so a change can share the snapshot's second and
+      // still come after the time asked.
+      for (auto& r : rows) {
+        if (rng() % 3 == 0) r.changed_at = Timestamp(r.changed_at.ms() + 900);
+      }
+      auto keys = keys_of(rows);
+      auto full = tl::build_timelines(rows);
+      // A snapshot on a second boundary, mid-second, or in a second that holds changes; of two
+      // fields of each record (one of them never changed in history).
+      for (std::int64_t snap_ms : {3'000, 7'500, 12'000, 20'250, 33'000}) {
+        Timestamp taken(1'700'000'000'000 + snap_ms);
+        tl::ValuesAtRows::SnapshotFields fields{taken, {}};
+        std::map<std::string, std::vector<tl::SnapshotValue>> snaps;
+        for (const auto& t : full) {
+          for (const char* f : {"Status__c", "Notes__c"}) {
+            fields.fields.emplace_back(t.record_id, f);
+            snaps[t.record_id].push_back(tl::SnapshotValue{f, FieldValue::text_value("snap"), taken});
+          }
+        }
+        for (std::int64_t s = -1; s <= 40; ++s) {
+          Timestamp at(1'700'000'000'000 + s * 1000 + (s % 3) * 350);
+          tl::ValuesAtRows picker(at, fields);
+          for (const HistoryKey& k : keys) picker.add(k);
+          std::vector<HistoryRow> picked;
+          for (std::int64_t r : picker.finish()) picked.push_back(rows[static_cast<std::size_t>(r)]);
+          if (picked.size() < rows.size()) ++fewer;
+          auto part = tl::build_timelines(picked);
+          REQUIRE(part.size() == full.size());
+          for (std::size_t i = 0; i < full.size(); ++i) {
+            REQUIRE(part[i].record_id == full[i].record_id);
+            const auto& own = snaps[full[i].record_id];
+            auto want = tl::values_at(full[i], at, {}, own);
+            auto got = tl::values_at(part[i], at, {}, own);
+            for (const auto& v : want) {
+              if (v.field != "Status__c") continue;
+              ++(v.source == tl::ValueSource::kSnapshot ? from_snapshot : from_history);
+              tied += v.source == tl::ValueSource::kSnapshot && v.ambiguous ? 1 : 0;
+            }
+            INFO("round ", round, " record ", full[i].record_id, " at ", at.to_iso(), " snapshot ",
+                 taken.to_iso());
+            CHECK(same(got, want));
+            ++compared;
+          }
+        }
+      }
+    }
+    CHECK(compared > 10000);
+    CHECK(fewer > 0);
+    CHECK(from_snapshot > 0);  // both ways of answering were met
+    CHECK(from_history > 0);
+    CHECK(tied > 0);           // and a snapshot sharing its second with a change
   }
 }

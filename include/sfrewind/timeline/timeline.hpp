@@ -120,9 +120,9 @@ std::vector<ValueAt> values_at(const RecordTimeline& record, Timestamp at,
 // field, changed_at): per field, the second holding the last change before `at`; when that
 // second holds several rows, also the seconds back to the latest one with a single row (whose
 // new value settles the order of the seconds after it), else the whole field. A field with
-// nothing before `at` needs only its first second. Event rows are needed only for a record that has nothing else. values_at over
-// timelines built from these rows equals values_at over every row, without snapshots: a record
-// with snapshot values needs all of its rows.
+// nothing before `at` needs only its first second. Event rows are needed only for a record that
+// has nothing else. values_at over timelines built from these rows equals values_at over every
+// row (for snapshot values, see ValuesAtRows::SnapshotFields).
 std::vector<std::int64_t> rows_for_values_at(std::span<const HistoryKey> keys, Timestamp at);
 
 // rows_for_values_at over keys streamed one at a time (same order), keeping only the current
@@ -133,7 +133,17 @@ class ValuesAtRows {
     Timestamp changed_at;
     std::int64_t row = 0;
   };
+  // Fields that also have a value in one snapshot, taken at `taken_at`: (record id, history
+  // field name) pairs. values_at's fit of such a value looks at the changes in the snapshot's
+  // second and, for a snapshot taken at or after `at`, at the first change from `at` on; their
+  // seconds are picked too, so that values_at(record, at, {}, snapshot values) over the rows
+  // picked equals it over every row.
+  struct SnapshotFields {
+    Timestamp taken_at;
+    std::vector<std::pair<std::string, std::string>> fields;  // any order
+  };
   explicit ValuesAtRows(Timestamp at) : at_(at) {}
+  ValuesAtRows(Timestamp at, SnapshotFields snapshot);
   void add(const HistoryKey& key);
   std::vector<std::int64_t> finish();
 
@@ -142,6 +152,7 @@ class ValuesAtRows {
   void end_record();
 
   Timestamp at_;
+  std::optional<SnapshotFields> snapshot_;  // fields sorted
   std::string record_;
   std::string field_;
   std::vector<Key> field_keys_;
