@@ -69,6 +69,7 @@ int run_timeline(Context& ctx, const TimelineArgs& args) {
   if (args.records.size() != 1 || !args.records_file.empty()) return run_many(ctx, args);
   auto store = open_store_read_only(ctx);
   if (!store) return report_error(ctx, store.error());
+  if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
   auto result = report::load_timeline(*store, {args.records[0], args.field, args.at, Timestamp::now()});
   if (!result) return report_error(ctx, result.error());
   if (result->at) {
