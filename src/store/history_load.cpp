@@ -7,6 +7,7 @@
 
 #include <sfrewind/store/store.hpp>
 
+#include "store/history_stage.hpp"
 #include "store/schema.hpp"
 #include "store/store_impl.hpp"
 
@@ -26,10 +27,6 @@ constexpr std::string_view kAppend =
     "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
     "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-constexpr std::string_view kStage =
-    "INSERT OR IGNORE INTO history_stage (org_id, history_id, sobject, record_id, field, "
-    "data_type, old_value, new_value, changed_by, changed_at, is_deleted, history_object, "
-    "first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr std::string_view kUpdateDeleted =
     "UPDATE history SET is_deleted = ?3, vanished = 0 WHERE org_id = ?1 AND history_id = ?2 "
     "AND (is_deleted != ?3 OR vanished != 0)";
@@ -177,28 +174,31 @@ Result<StoredMap> stored_rows(Store::Impl& impl, std::span<const HistoryRow> row
   return out;
 }
 
-// Stages rows not yet in `history`; stored rows are counted as seen (and refreshed if needed).
+// Stages rows not yet in `history` as one page; stored rows are counted as seen (and refreshed
+// if needed). A row staged twice in one run counts twice, as in a first load; the merge keeps one.
 Status insert_staged(Store::Impl& impl, std::string_view history_object,
                      std::span<const HistoryRow> rows, InsertStats& stats) {
   auto stored = stored_rows(impl, rows);
   if (!stored) return stored.error();
-  const std::string now = store_now();
-  auto stage = impl.statement(kStage);
-  if (!stage) return stage.error();
+  std::vector<const HistoryRow*> fresh;
+  fresh.reserve(rows.size());
   for (const HistoryRow& r : rows) {
     auto it = std::lower_bound(stored->begin(), stored->end(), r.history_id,
                                [](const auto& e, const std::string& id) { return e.first < id; });
-    if (it != stored->end() && it->first == r.history_id) {
-      ++stats.seen;
-      if (it->second.is_deleted != r.is_deleted || it->second.vanished) {
-        if (auto s = refresh_deleted(impl, r); !s) return s;
-      }
+    if (it == stored->end() || it->first != r.history_id) {
+      fresh.push_back(&r);
       continue;
     }
-    auto fresh = write_row(**stage, impl.db.get(), r, history_object, now);
-    if (!fresh) return with_context(fresh.error(), "stage history");
-    ++(*fresh ? stats.inserted : stats.seen);
+    ++stats.seen;
+    if (it->second.is_deleted != r.is_deleted || it->second.vanished) {
+      if (auto s = refresh_deleted(impl, r); !s) return s;
+    }
   }
+  const std::string now = store_now();
+  if (auto s = store::stage_page(impl.db, history_object, now, fresh, impl.stage_buffer); !s) {
+    return s;
+  }
+  stats.inserted += static_cast<std::int64_t>(fresh.size());
   return ok();
 }
 
@@ -261,16 +261,38 @@ Status build_indexes(store::Db& db) {
   return built;
 }
 
-// Empties the staging table. Debian builds SQLite with secure_delete on, which zeroes every freed
-// page: 22 MB more WAL (and checkpoint) per 100,000 staged rows, to erase copies of rows that
-// `history` now holds. FAST (2) zeroes only what costs no extra write; the setting is restored.
-Status clear_stage(store::Db& db) {
+// Rows staged and not merged: rows left in history_stage by an older build, and staged pages'.
+Result<std::int64_t> staged_rows(store::Db& db) {
+  auto legacy = count(db, "SELECT count(*) FROM history_stage");
+  if (!legacy) return legacy.error();
+  auto pages = store::staged_page_rows(db);
+  if (!pages) return pages.error();
+  return *legacy + *pages;
+}
+
+// Moves every staged row into `history` (tier `tier`, in record order unless `id_order`) and
+// empties the stage. Debian builds SQLite with secure_delete on, which zeroes every freed page:
+// 22 MB more WAL (and checkpoint) per 100,000 staged rows, to erase copies of rows that `history`
+// now holds. FAST (2) zeroes only what costs no extra write; the setting is restored.
+Result<std::int64_t> merge_stage(store::Db& db, int tier, bool id_order) {
   auto was = count(db, "PRAGMA secure_delete");
   if (!was) return was.error();
-  if (auto s = db.exec("PRAGMA secure_delete=2"); !s) return s;
-  Status cleared = db.exec("DELETE FROM history_stage");
+  if (auto s = db.exec("PRAGMA secure_delete=2"); !s) return s.error();
+  auto merged = store::merge_staged_pages(db, tier, id_order);
+  std::int64_t legacy = 0;
+  if (merged) {
+    std::string sql = fmt::format(
+        "INSERT INTO history ({0}, tier) SELECT {0}, {2} FROM history_stage WHERE true "
+        "ORDER BY {1} ON CONFLICT (org_id, history_id) DO NOTHING",
+        kColumns, id_order ? "history_id, org_id" : "record_id, field, changed_at", tier);
+    Status s = db.exec(sql);
+    legacy = sqlite3_changes(db.get());
+    if (s) s = db.exec("DELETE FROM history_stage");
+    if (!s) merged = with_context(s.error(), "merge history");
+  }
   (void)db.exec(fmt::format("PRAGMA secure_delete={}", *was));
-  return cleared;
+  if (!merged) return merged.error();
+  return *merged + legacy;
 }
 
 // Folds the recent tier into the base once it holds a quarter as many rows as the base: the
@@ -346,7 +368,7 @@ Result<std::vector<InsertStats>> Store::load_history(LoadMode mode,
 
 Result<std::int64_t> Store::merge_history() {
   store::Db& db = impl_->db;
-  auto staged = count(db, "SELECT count(*) FROM history_stage");
+  auto staged = staged_rows(db);
   if (!staged) return staged.error();
   std::string names;
   for (const auto& ix : store::kHistoryIndexes) {
@@ -360,7 +382,10 @@ Result<std::int64_t> Store::merge_history() {
   impl_->reset_statements();
   auto tx = store::Transaction::begin(db);
   if (!tx) return tx.error();
-  auto stored = count(db, "SELECT count(*) FROM history");
+  // Rows stored, from the rowids: history keeps every row it was given (none is deleted but a
+  // first load's duplicates, which only lower the count), so this bounds the count from above
+  // without reading a million index entries.
+  auto stored = count(db, "SELECT coalesce(max(rowid), 0) FROM history");
   if (!stored) return stored.error();
   // Many rows: load in id order and sort once into fresh indexes. Few: insert in record order,
   // so the record index is written front to back.
@@ -373,14 +398,9 @@ Result<std::int64_t> Store::merge_history() {
     // The history id's index first (a first load that was cut short has none yet). Rows for
     // rebuilt indexes go to the base tier; otherwise to the recent one (see schema v5).
     if (auto s = build_index(db, store::kHistoryIndexes[0]); !s) return s.error();
-    std::string sql = fmt::format(
-        "INSERT INTO history ({0}, tier) SELECT {0}, {2} FROM history_stage WHERE true "
-        "ORDER BY {1} ON CONFLICT (org_id, history_id) DO NOTHING",
-        kColumns, rebuild ? "history_id, org_id" : "record_id, field, changed_at",
-        rebuild ? 0 : 1);
-    if (auto s = db.exec(sql); !s) return with_context(s.error(), "merge history");
-    merged = sqlite3_changes(db.get());
-    if (auto s = clear_stage(db); !s) return s.error();
+    auto moved = merge_stage(db, rebuild ? 0 : 1, rebuild);
+    if (!moved) return moved.error();
+    merged = *moved;
   }
   if (auto s = build_indexes(db); !s) return with_context(s.error(), "build history indexes");
   if (auto s = tx->commit(); !s) return s.error();
@@ -393,8 +413,6 @@ Result<std::int64_t> Store::merge_history() {
   return merged;
 }
 
-Result<std::int64_t> Store::staged_history_count() {
-  return count(impl_->db, "SELECT count(*) FROM history_stage");
-}
+Result<std::int64_t> Store::staged_history_count() { return staged_rows(impl_->db); }
 
 }  // namespace sfrewind

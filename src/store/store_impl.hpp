@@ -18,6 +18,7 @@ struct Store::Impl {
   std::vector<std::string> warnings;
   std::string path;
   int version = 0;
+  std::string stage_buffer;  // a staged page's packed rows (store/history_stage.hpp)
 
   // A cached prepared statement for `sql`, reset and ready to bind.
   Result<store::Statement*> statement(std::string_view sql);

@@ -155,18 +155,25 @@ TEST_SUITE("store") {
     REQUIRE(st);
     CHECK(st->inserted == 20);
     CHECK(st->seen == 10);
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "20");
+    // one staged page of 20 rows, none in `history` yet
+    CHECK(scalar(path, "SELECT count(*) || ' ' || sum(row_count) FROM history_stage_pages") ==
+          "1 20");
     CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
     CHECK(scalar(path, "SELECT is_deleted FROM history WHERE history_id = '" + page[0].history_id + "'") == "1");
-    auto dup = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(45, 6)});
-    REQUIRE(dup);
-    CHECK(dup->inserted == 0);
-    CHECK(dup->seen == 6);
+    // Rows staged again in the same run count again (as in a first load; sync drops the rows a
+    // restarted query repeats before they get here), and the merge keeps the first copy.
+    auto dup = rows(45, 6);
+    for (auto& r : dup) r.new_value = "again";
+    auto twice = store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", dup});
+    REQUIRE(twice);
+    CHECK(twice->inserted == 6);
+    CHECK(twice->seen == 0);
     auto merged = store->merge_history();
     REQUIRE(merged);
     CHECK(*merged == 20);
     CHECK(scalar(path, "SELECT count(*) FROM history") == "50");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+    CHECK(scalar(path, "SELECT count(*) FROM history WHERE new_value = 'again'") == "0");
+    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
     CHECK(scalar(path, kIndexes) == "3");
   }
 
@@ -384,7 +391,7 @@ TEST_SUITE("store") {
     auto store = Store::open({path});
     REQUIRE(store);
     CHECK(scalar(path, "SELECT count(*) FROM history") == "13");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
     // More staged than stored: merged into rebuilt indexes; every row ends in the base tier.
     CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "13");
   }

@@ -58,7 +58,8 @@ struct InsertStats {
 };
 
 // How load_history writes: straight into `history` (a first full load, secondary indexes
-// dropped until merge_history builds them) or into the staging table merge_history folds in.
+// dropped until merge_history builds them) or into the stage merge_history folds in (each page
+// one row, its rows packed).
 enum class LoadMode { kDirect, kStaged };
 
 struct SyncSlice;
@@ -211,7 +212,8 @@ class Store {
   // marked done only with its rows; it returns one InsertStats per batch. In kDirect mode no
   // index exists yet, the history id's included: a row given twice counts as inserted twice
   // and merge_history keeps its last copy (sync drops the rows a restarted query repeats
-  // before they get here). merge_history folds
+  // before they get here); in kStaged mode such a row counts twice too and the first copy
+  // stays. merge_history folds
   // staged rows into `history` in record order and builds missing indexes, in one transaction;
   // it returns the rows merged. Merged rows join the recent tier (`tier` = 1, its own record
   // index), folded into the base tier by a second transaction once it holds a quarter as many
