@@ -45,6 +45,12 @@ Status Statement::bind_blob_static(int index, std::string_view bytes) {
   return ok();
 }
 
+Status Statement::bind_pointer(int index, void* p, const char* type) {
+  int rc = sqlite3_bind_pointer(stmt_.get(), index, p, type, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind");
+  return ok();
+}
+
 Status Statement::bind_optional(int index, const std::optional<std::string>& text) {
   return text ? bind(index, std::string_view(*text)) : bind_null(index);
 }

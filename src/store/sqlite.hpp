@@ -37,6 +37,9 @@ class Statement {
   Status bind_null(int index);
   // Binds bytes as a BLOB, without copying (as bind_static).
   Status bind_blob_static(int index, std::string_view bytes);
+  // Binds a pointer that only a function or virtual table asking for `type` can read
+  // (sqlite3_bind_pointer). REQUIRES: `p` and `type` outlive the statement's run.
+  Status bind_pointer(int index, void* p, const char* type);
   // Runs one step: true when a row is available.
   Result<bool> step();
   // Runs to completion, ignoring rows.

@@ -136,6 +136,17 @@ TEST_SUITE("store") {
       CHECK(*merged == 5);  // b's copy of row 11 is a repeat: the first copy stays
       REQUIRE(tx->commit());
     }
+    // The merge's row source is reachable from SQL only with the pointer the merge binds.
+    {
+      auto given = store::Statement::prepare(
+          db->get(), "SELECT count(*) FROM sfrewind_staged_rows('x')", false);
+      REQUIRE(given);
+      auto row = given->step();
+      REQUIRE(row);
+      CHECK(given->column_int(0) == 0);
+      CHECK_FALSE(
+          store::Statement::prepare(db->get(), "SELECT * FROM sfrewind_staged_rows", false));
+    }
     auto id = [](long n) { return test::make_id("017", n).substr(12, 3); };
     CHECK(scalar(path, "SELECT group_concat(substr(history_id, 13, 3), ' ') FROM "
                        "(SELECT history_id FROM history WHERE rowid > 20 ORDER BY rowid)") ==
@@ -152,9 +163,8 @@ TEST_SUITE("store") {
       Store store = seeded(path);
       auto mode = store.begin_history_load();
       REQUIRE(mode);
-      REQUIRE(store.load_history(*mode, HistoryBatch{kOrg, "Invoice__History",
-                                                     std::vector<HistoryRow>{row(2, 1, "a", "b"),
-                                                                             row(3, 1, "b", "c")}}));
+      std::vector<HistoryRow> page{row(2, 1, "a", "b"), row(3, 1, "b", "c")};
+      REQUIRE(store.load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page}));
     }  // no merge: as if killed
     scalar(path, "UPDATE history_stage_pages SET rows = substr(rows, 1, 30)");
     CHECK(scalar(path, "SELECT length(rows) FROM history_stage_pages") == "30");
