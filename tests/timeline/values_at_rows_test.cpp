@@ -121,7 +121,7 @@ TEST_SUITE("timeline") {
     CHECK(ambiguous > 0);  // and the cases where order is unsettled were met
   }
 
-  TEST_CASE("with snapshot values too, values at a time from the rows picked equal those from every row") {
+  TEST_CASE("with snapshot values too, values at a time from the rows picked equal every row's") {
     std::mt19937 rng(20261207);
     std::size_t compared = 0, fewer = 0, from_snapshot = 0, from_history = 0, tied = 0;
     for (int round = 0; round < 30; ++round) {
@@ -142,7 +142,8 @@ TEST_SUITE("timeline") {
         for (const auto& t : full) {
           for (const char* f : {"Status__c", "Notes__c"}) {
             fields.fields.emplace_back(t.record_id, f);
-            snaps[t.record_id].push_back(tl::SnapshotValue{f, FieldValue::text_value("snap"), taken});
+            snaps[t.record_id].push_back(
+                tl::SnapshotValue{f, FieldValue::text_value("snap"), taken});
           }
         }
         for (std::int64_t s = -1; s <= 40; ++s) {
@@ -150,7 +151,9 @@ TEST_SUITE("timeline") {
           tl::ValuesAtRows picker(at, fields);
           for (const HistoryKey& k : keys) picker.add(k);
           std::vector<HistoryRow> picked;
-          for (std::int64_t r : picker.finish()) picked.push_back(rows[static_cast<std::size_t>(r)]);
+          for (std::int64_t r : picker.finish()) {
+            picked.push_back(rows[static_cast<std::size_t>(r)]);
+          }
           if (picked.size() < rows.size()) ++fewer;
           auto part = tl::build_timelines(picked);
           REQUIRE(part.size() == full.size());
