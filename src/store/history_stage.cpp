@@ -463,6 +463,13 @@ Result<std::int64_t> merge_staged_pages(Db& db, int tier, bool id_order,
     if (chunk->pages.empty()) return inserted;
     auto keys = index_rows(*chunk);
     if (!keys) return keys.error();
+    // The chunk's pages go first (it is in memory now): the rows inserted next then reuse their
+    // freed pages, so the checkpoint copies each page once, not the staged copy and the row's.
+    after = chunk->pages.back().seq;
+    auto del = Statement::prepare(db.get(), kDeletePages, false);
+    if (!del) return del.error();
+    (void)del->bind(1, after);
+    if (auto s = del->exec(); !s) return s.error();
     if (!id_order) {
       std::sort(keys->begin(), keys->end(), [](const SortKey& a, const SortKey& b) {
         return std::tie(a.record_id, a.field, a.changed_at, a.page, a.offset) <
@@ -472,11 +479,6 @@ Result<std::int64_t> merge_staged_pages(Db& db, int tier, bool id_order,
     auto n = insert_rows(db, *chunk, *keys, tier);
     if (!n) return n.error();
     inserted += *n;
-    after = chunk->pages.back().seq;
-    auto del = Statement::prepare(db.get(), kDeletePages, false);
-    if (!del) return del.error();
-    (void)del->bind(1, after);
-    if (auto s = del->exec(); !s) return s.error();
   }
 }
 
