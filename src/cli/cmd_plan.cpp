@@ -1,10 +1,7 @@
 // `sfrewind plan`: build a rollback plan from the store (describe from the org), store it and
 // write the plan file.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -17,6 +14,7 @@
 #include "cli/connect.hpp"
 #include "cli/output.hpp"
 #include "cli/plan_feed.hpp"
+#include "cli/plan_file.hpp"
 #include "cli/plan_source.hpp"
 
 namespace sfrewind::cli {
@@ -144,21 +142,6 @@ Status add_snapshots(Store& store, const std::string& org_id, rollback::PlanRequ
   return ok();
 }
 
-Status write_plan_file(const std::string& path, const std::string& text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorCode::kInvalidArgument, "cannot write '" + path + "'");
-  ::fchmod(fd, 0600);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  bool good = done == text.size() && ::close(fd) == 0;
-  if (!good) return make_error(ErrorCode::kStorage, "cannot write '" + path + "'");
-  return ok();
-}
-
 void print_plan(Context& ctx, const rollback::Plan& plan, const std::string& out) {
   std::map<std::string, std::size_t> by_status;
   for (const auto& it : plan.items) by_status[std::string(rollback::item_status_name(it.status))]++;
@@ -232,6 +215,12 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   if (!in) return report_error(ctx, in.error());
   auto store = open_store(ctx, false);
   if (!store) return report_error(ctx, store.error());
+  std::optional<PlanFile> file;
+  if (!a.out.empty()) {
+    auto made = PlanFile::create(a.out);
+    if (!made) return report_error(ctx, made.error());
+    file.emplace(std::move(*made));
+  }
   if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
   if (ctx.bulk_heap) ctx.bulk_heap();
   std::string org_id;
@@ -243,14 +232,11 @@ int run_plan(Context& ctx, const PlanArgs& a) {
                                         "cannot compute the plan's SHA-256 (libcrypto.so.3)"));
   }
   StoredPlan stored = stored_plan(*plan, org_id, std::move(text));
-  if (auto s = store->save_plan(stored, stored_items(*plan)); !s) {
-    return report_error(ctx, s.error());
-  }
-  if (!a.out.empty()) {
-    if (auto s = write_plan_file(a.out, stored.plan_json); !s) {
-      return report_error(ctx, s.error());
-    }
-  }
+  if (file) file->start(stored.plan_json);  // written while the store commits
+  Status saved = store->save_plan(stored, stored_items(*plan));
+  Status written = file ? file->finish(saved.has_value()) : ok();
+  if (!saved) return report_error(ctx, saved.error());
+  if (!written) return report_error(ctx, written.error());
   print_plan(ctx, *plan, a.out);
   return kExitOk;
 }

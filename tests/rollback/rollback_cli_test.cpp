@@ -144,6 +144,21 @@ TEST_CASE("apply refuses a hand-edited plan file") {
   CHECK(f.server().write_log().empty());
 }
 
+TEST_CASE("plan --out replaces the file whole and leaves nothing beside it") {
+  AcmeFixture f;
+  f.sync();
+  std::string file = f.file("plan.json");
+  std::ofstream(file) << "an older file, longer than nothing";
+  std::filesystem::permissions(file, std::filesystem::perms::all);
+  std::string id = f.plan({"--out", file});
+  auto plan = rollback::plan_from_json(read_all(file));
+  REQUIRE(plan);
+  CHECK(plan->plan_id == id);
+  CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK_FALSE(std::filesystem::exists(file + ".partial"));
+}
+
 TEST_CASE("a locked record fails alone and apply exits 3 with the failure recorded") {
   AcmeFixture f;
   f.sync();
@@ -199,6 +214,9 @@ TEST_CASE("bad input gets one line on stderr and exit 2 and leaves the store unc
       {"apply", malformed, "--yes"},
       {"verify", "nope"},
       {"apply", id, "--yes", "--mode", "bulk"},
+      // found before the plan (a new one: Account only) is stored, not after
+      {"plan", "--user", kAttacker, "--from", kFrom, "--to", kTo, "--objects", "Account", "--out",
+       f.file("no/plan.json")},
   };
   for (const auto& args : cases) {
     auto r = f.cli(args);
