@@ -8,30 +8,17 @@
 #include <sfrewind/store/store.hpp>
 
 #include "support/history_rows.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
 using sfrewind::test::TempDir;
+using sfrewind::test::raw_scalar;
 
 namespace {
 
 constexpr const char* kOrg = "00D000000000001AAA";
 
-// One scalar from the file through raw sqlite3, not through the code under test.
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out = "<error>";
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char* t = sqlite3_column_text(st, 0);
-    out = t ? reinterpret_cast<const char*>(t) : "NULL";
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
 
 // `n` rows with history ids first..first+n-1, spread over 7 records.
 std::vector<HistoryRow> rows(long first, long n) {
@@ -85,12 +72,12 @@ TEST_SUITE("store") {
     std::string path = dir.file("s.db");
     FirstLoad load(path);
     CHECK(load.mode == LoadMode::kDirect);
-    CHECK(scalar(path, kIndexes) == "0");
+    CHECK(raw_scalar(path, kIndexes) == "0");
     // The recent tier's index stays: a load writes tier 0 only, so it costs nothing.
-    CHECK(scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+    CHECK(raw_scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = "
                        "'history_by_record_recent'") == "1");
     // appended pages go straight to the file (a rollback journal), not through the WAL
-    CHECK(scalar(path, "PRAGMA journal_mode") == "delete");
+    CHECK(raw_scalar(path, "PRAGMA journal_mode") == "delete");
     auto page = rows(1, 50);
     auto first = load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", page});
     REQUIRE(first);
@@ -103,16 +90,16 @@ TEST_SUITE("store") {
     REQUIRE(again);
     CHECK(again->inserted == 20);
     CHECK(again->seen == 0);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "70");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "70");
     auto merged = load.store->merge_history();
     REQUIRE(merged);
-    CHECK(scalar(path, kIndexes) == "3");
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "60");
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE is_deleted = 1") == "20");
-    CHECK(scalar(path, "SELECT count(DISTINCT history_id) FROM history") == "60");
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "60");
-    CHECK(scalar(path, "PRAGMA page_size") == "16384");
-    CHECK(scalar(path, "PRAGMA journal_mode") == "wal");
+    CHECK(raw_scalar(path, kIndexes) == "3");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "60");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE is_deleted = 1") == "20");
+    CHECK(raw_scalar(path, "SELECT count(DISTINCT history_id) FROM history") == "60");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "60");
+    CHECK(raw_scalar(path, "PRAGMA page_size") == "16384");
+    CHECK(raw_scalar(path, "PRAGMA journal_mode") == "wal");
   }
 
   TEST_CASE("pages written together are counted one by one and committed with their slice marks") {
@@ -132,14 +119,14 @@ TEST_SUITE("store") {
     CHECK((*stats)[0].seen == 0);
     CHECK((*stats)[1].inserted == 20);  // no index to find b's repeats by, until merge_history
     CHECK((*stats)[1].seen == 0);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "40");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "40");
     auto open = load.store->sync_slices(kOrg, "Invoice__History");
     REQUIRE(open);
     REQUIRE(open->size() == 2);
     CHECK((*open)[0].done);        // the first page finished its slice
     CHECK_FALSE((*open)[1].done);  // no page finished the second
     REQUIRE(load.store->merge_history());
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "30");
   }
 
   TEST_CASE("later loads stage new rows and merge them and count stored rows as seen") {
@@ -156,10 +143,10 @@ TEST_SUITE("store") {
     CHECK(st->inserted == 20);
     CHECK(st->seen == 10);
     // one staged page of 20 rows, none in `history` yet
-    CHECK(scalar(path, "SELECT count(*) || ' ' || sum(row_count) FROM history_stage_pages") ==
+    CHECK(raw_scalar(path, "SELECT count(*) || ' ' || sum(row_count) FROM history_stage_pages") ==
           "1 20");
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "30");
-    CHECK(scalar(path, "SELECT is_deleted FROM history WHERE history_id = '" + page[0].history_id + "'") == "1");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "30");
+    CHECK(raw_scalar(path, "SELECT is_deleted FROM history WHERE history_id = '" + page[0].history_id + "'") == "1");
     // Rows staged again in the same run count again (as in a first load; sync drops the rows a
     // restarted query repeats before they get here), and the merge keeps the first copy.
     auto dup = rows(45, 6);
@@ -171,10 +158,10 @@ TEST_SUITE("store") {
     auto merged = store->merge_history();
     REQUIRE(merged);
     CHECK(*merged == 20);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "50");
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE new_value = 'again'") == "0");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
-    CHECK(scalar(path, kIndexes) == "3");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "50");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE new_value = 'again'") == "0");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
+    CHECK(raw_scalar(path, kIndexes) == "3");
   }
 
   TEST_CASE("merged rows join the recent tier, are read with the base and fold into it") {
@@ -202,7 +189,7 @@ TEST_SUITE("store") {
     };
 
     sync(41, 9);  // 9 recent rows against 40: not yet a quarter
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "9");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "9");
     auto recent = store->history(by_record);
     REQUIRE(recent);
     REQUIRE(recent->size() == 7);  // 3 ... 38 in the base, 45 in the recent tier
@@ -230,8 +217,8 @@ TEST_SUITE("store") {
     CHECK(last->front().history_id == test::make_id("017", 45));
 
     sync(50, 4);  // 13 recent rows against 40: a quarter, folded
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "0");
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "53");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "0");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "53");
     auto folded = store->history(by_record);
     REQUIRE(folded);
     REQUIRE(folded->size() == 8);  // and 52
@@ -381,7 +368,7 @@ TEST_SUITE("store") {
       REQUIRE(mode);
       REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(6, 8)}));
     }  // no merge: as if killed
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "5");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "5");
     {
       auto reader = Store::open({path, false, true});
       REQUIRE(reader);
@@ -390,10 +377,10 @@ TEST_SUITE("store") {
     }
     auto store = Store::open({path});
     REQUIRE(store);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "13");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "13");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
     // More staged than stored: merged into rebuilt indexes; every row ends in the base tier.
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "13");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "13");
   }
 
   TEST_CASE("a read-only open during a first load says a sync is running or was interrupted") {
@@ -424,10 +411,10 @@ TEST_SUITE("store") {
       FirstLoad load(path);
       REQUIRE(load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", rows(1, 9)}));
     }
-    CHECK(scalar(path, kIndexes) == "0");
+    CHECK(raw_scalar(path, kIndexes) == "0");
     REQUIRE(Store::open({path}));
-    CHECK(scalar(path, kIndexes) == "3");
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "9");
-    CHECK(scalar(path, "PRAGMA journal_mode") == "wal");
+    CHECK(raw_scalar(path, kIndexes) == "3");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "9");
+    CHECK(raw_scalar(path, "PRAGMA journal_mode") == "wal");
   }
 }

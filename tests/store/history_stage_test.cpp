@@ -10,30 +10,17 @@
 
 #include "store/history_stage.hpp"
 #include "support/history_rows.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
 using sfrewind::test::TempDir;
+using sfrewind::test::raw_scalar;
 
 namespace {
 
 constexpr const char* kOrg = "00D000000000001AAA";
 
-// One text from the file through raw sqlite3 (group_concat for many), not the code under test.
-std::string scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out = "<error>";
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char* t = sqlite3_column_text(st, 0);
-    out = t ? reinterpret_cast<const char*>(t) : "NULL";
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
 
 HistoryRow row(long id, long record, std::optional<std::string> old_v,
                std::optional<std::string> new_v) {
@@ -80,7 +67,7 @@ TEST_SUITE("store") {
     auto st = store.load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page});
     REQUIRE(st);
     CHECK(st->inserted == 3);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "20");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "20");
     auto merged = store.merge_history();
     REQUIRE(merged);
     CHECK(*merged == 3);
@@ -104,9 +91,9 @@ TEST_SUITE("store") {
       CHECK(match->changed_at == want.changed_at);
       CHECK(match->is_deleted == want.is_deleted);
     }
-    CHECK(scalar(path, "SELECT data_type IS NULL FROM history WHERE history_id = '" +
+    CHECK(raw_scalar(path, "SELECT data_type IS NULL FROM history WHERE history_id = '" +
                            page[1].history_id + "'") == "1");
-    CHECK(scalar(path, "SELECT DISTINCT history_object || ' ' || tier FROM history WHERE "
+    CHECK(raw_scalar(path, "SELECT DISTINCT history_object || ' ' || tier FROM history WHERE "
                        "rowid > 20") == "Invoice__History 1");
   }
 
@@ -148,12 +135,12 @@ TEST_SUITE("store") {
           store::Statement::prepare(db->get(), "SELECT * FROM sfrewind_staged_rows", false));
     }
     auto id = [](long n) { return test::make_id("017", n).substr(12, 3); };
-    CHECK(scalar(path, "SELECT group_concat(substr(history_id, 13, 3), ' ') FROM "
+    CHECK(raw_scalar(path, "SELECT group_concat(substr(history_id, 13, 3), ' ') FROM "
                        "(SELECT history_id FROM history WHERE rowid > 20 ORDER BY rowid)") ==
           id(11) + " " + id(12) + " " + id(10) + " " + id(14) + " " + id(13));
-    CHECK(scalar(path, "SELECT old_value FROM history WHERE history_id = '" +
+    CHECK(raw_scalar(path, "SELECT old_value FROM history WHERE history_id = '" +
                        test::make_id("017", 11) + "'") == "1");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history_stage_pages") == "0");
   }
 
   TEST_CASE("a damaged staged page stops the merge and leaves the store as it was") {
@@ -166,25 +153,27 @@ TEST_SUITE("store") {
       std::vector<HistoryRow> page{row(2, 1, "a", "b"), row(3, 1, "b", "c")};
       REQUIRE(store.load_history(*mode, HistoryBatch{kOrg, "Invoice__History", page}));
     }  // no merge: as if killed
-    scalar(path, "UPDATE history_stage_pages SET rows = substr(rows, 1, 30)");
-    CHECK(scalar(path, "SELECT length(rows) FROM history_stage_pages") == "30");
+    REQUIRE(raw_scalar(path, "UPDATE history_stage_pages SET rows = substr(rows, 1, 30)", true) ==
+            "<none>");
+    CHECK(raw_scalar(path, "SELECT length(rows) FROM history_stage_pages") == "30");
     auto store = Store::open({path});
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find("damaged") != std::string::npos);
-    CHECK(scalar(path, "SELECT count(*) FROM history") == "20");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage_pages") == "1");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "20");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history_stage_pages") == "1");
   }
 
   TEST_CASE("rows an older build left in history_stage are merged too") {
     TempDir dir;
     std::string path = dir.file("s.db");
     { Store store = seeded(path); }
-    scalar(path, "INSERT INTO history_stage (org_id, history_id, sobject, record_id, field, "
-                 "changed_by, changed_at, history_object, first_seen) VALUES ('" +
-                     std::string(kOrg) + "', '" + test::make_id("017", 7) + "', 'Invoice__c', '" +
-                     test::make_id("a01", 2) + "', 'Paid__c', '" + test::make_id("005", 1) +
-                     "', '2026-01-01T00:00:00.000Z', 'Invoice__History', "
-                     "'2026-01-01T00:00:00.000Z')");
+    const std::string legacy_row =
+        "INSERT INTO history_stage (org_id, history_id, sobject, record_id, field, changed_by, "
+        "changed_at, history_object, first_seen) VALUES ('" + std::string(kOrg) + "', '" +
+        test::make_id("017", 7) + "', 'Invoice__c', '" + test::make_id("a01", 2) +
+        "', 'Paid__c', '" + test::make_id("005", 1) +
+        "', '2026-01-01T00:00:00.000Z', 'Invoice__History', '2026-01-01T00:00:00.000Z')";
+    REQUIRE(raw_scalar(path, legacy_row, true) == "<none>");
     {
       auto reader = Store::open({path, false, true});
       REQUIRE(reader);
@@ -193,7 +182,7 @@ TEST_SUITE("store") {
     }
     auto store = Store::open({path});
     REQUIRE(store);
-    CHECK(scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "1");
-    CHECK(scalar(path, "SELECT count(*) FROM history_stage") == "0");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 1") == "1");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history_stage") == "0");
   }
 }

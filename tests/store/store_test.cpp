@@ -8,32 +8,15 @@
 
 #include <sfrewind/store/store.hpp>
 
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
 using sfrewind::test::TempDir;
+using sfrewind::test::raw_scalar;
 
 namespace {
 
-// Runs one scalar query on the file with raw sqlite3, not through the code under test.
-std::string sql_scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  std::string out = "<error>";
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(st, 0);
-      out = t ? reinterpret_cast<const char*>(t) : "NULL";
-    } else if (rc == SQLITE_DONE) {
-      out = "<none>";
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return out;
-}
 
 HistoryRow row(std::string id, std::string field, std::optional<std::string> old_v,
                std::optional<std::string> new_v, std::int64_t ms) {
@@ -63,9 +46,9 @@ TEST_SUITE("store") {
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(store->warnings().empty());
-    CHECK(sql_scalar(path, "PRAGMA journal_mode") == "wal");
-    CHECK(sql_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
-    CHECK(sql_scalar(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('history', "
+    CHECK(raw_scalar(path, "PRAGMA journal_mode") == "wal");
+    CHECK(raw_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
+    CHECK(raw_scalar(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('history', "
                            "'users', 'logins', 'sync_state', 'snapshots', 'plans', 'plan_items', "
                            "'journal', 'orgs')") == "9");
   }
@@ -82,7 +65,7 @@ TEST_SUITE("store") {
     auto again = Store::open({path});
     REQUIRE(again);
     CHECK(*again->history_count("00D000000000001AAA") == 1);
-    CHECK(sql_scalar(path, "SELECT new_value FROM history") == "true");
+    CHECK(raw_scalar(path, "SELECT new_value FROM history") == "true");
   }
 
   TEST_CASE("a store readable by others is opened with a warning") {
@@ -128,7 +111,7 @@ TEST_SUITE("store") {
     CHECK(store.error().code == ErrorCode::kInvalidArgument);
     CHECK(store.error().message.find("older sfrewind") != std::string::npos);
     CHECK(store.error().message.find("sfrewind sync") != std::string::npos);
-    CHECK(sql_scalar(path, "PRAGMA user_version") == "3");  // nothing written
+    CHECK(raw_scalar(path, "PRAGMA user_version") == "3");  // nothing written
   }
 
   TEST_CASE("a store from a newer sfrewind is refused") {
@@ -159,11 +142,11 @@ TEST_SUITE("store") {
     REQUIRE(second);
     CHECK(second->inserted == 0);
     CHECK(second->seen == 2);
-    CHECK(sql_scalar(path, "SELECT count(*) FROM history") == "2");
-    CHECK(sql_scalar(path, "SELECT old_value FROM history WHERE field = 'Amount__c'") == "1500.0");
-    CHECK(sql_scalar(path, "SELECT new_value IS NULL FROM history WHERE field = 'Amount__c'") == "1");
-    CHECK(sql_scalar(path, "SELECT is_deleted FROM history WHERE field = 'Amount__c'") == "1");
-    CHECK(sql_scalar(path, "SELECT changed_at FROM history WHERE field = 'Paid__c'") ==
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "2");
+    CHECK(raw_scalar(path, "SELECT old_value FROM history WHERE field = 'Amount__c'") == "1500.0");
+    CHECK(raw_scalar(path, "SELECT new_value IS NULL FROM history WHERE field = 'Amount__c'") == "1");
+    CHECK(raw_scalar(path, "SELECT is_deleted FROM history WHERE field = 'Amount__c'") == "1");
+    CHECK(raw_scalar(path, "SELECT changed_at FROM history WHERE field = 'Paid__c'") ==
           "1970-01-01T00:00:01.000Z");
   }
 
@@ -202,19 +185,19 @@ TEST_SUITE("store") {
         "DELETE FROM orgs; PRAGMA user_version = 3;";
     REQUIRE(sqlite3_exec(raw, v3, nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(raw);
-    REQUIRE(sql_scalar(path, "SELECT count(*) FROM orgs") == "0");
+    REQUIRE(raw_scalar(path, "SELECT count(*) FROM orgs") == "0");
     auto store = Store::open({path});
     REQUIRE(store);
-    CHECK(sql_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
-    CHECK(sql_scalar(path, "SELECT group_concat(rowid) FROM history") ==
+    CHECK(raw_scalar(path, "PRAGMA user_version") == std::to_string(store->schema_version()));
+    CHECK(raw_scalar(path, "SELECT group_concat(rowid) FROM history") ==
           "10,20,30,40,50,60,70,80,90");
-    CHECK(sql_scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('history_by_id', "
+    CHECK(raw_scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('history_by_id', "
                            "'history_by_record', 'history_by_user')") == "3");
-    CHECK(sql_scalar(path, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_schema WHERE name = "
+    CHECK(raw_scalar(path, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_schema WHERE name = "
                            "'history'") == "0");
     // v5: every row in the base tier, the record index split in two
-    CHECK(sql_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "9");
-    CHECK(sql_scalar(path, "SELECT group_concat(name) FROM sqlite_schema WHERE sql LIKE "
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "9");
+    CHECK(raw_scalar(path, "SELECT group_concat(name) FROM sqlite_schema WHERE sql LIKE "
                            "'%WHERE tier = _'") == "history_by_record,history_by_record_recent");
     auto orgs = store->org_ids();
     REQUIRE(orgs);
@@ -225,7 +208,7 @@ TEST_SUITE("store") {
                                                         "true", 3000)});
     REQUIRE(again);
     CHECK(again->seen == 1);
-    CHECK(sql_scalar(path, "SELECT count(*) FROM history") == "9");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "9");
   }
 
   TEST_CASE("history written through the library registers its org") {
