@@ -74,6 +74,17 @@ std::vector<HistoryKey> keys_of(const std::vector<HistoryRow>& rows) {
   return keys;
 }
 
+// Timelines built from only the rows `picked` names (indexes into `rows`); counts in `fewer`
+// when that is not every row.
+std::vector<tl::RecordTimeline> picked_timelines(const std::vector<HistoryRow>& rows,
+                                                 const std::vector<std::int64_t>& picked,
+                                                 std::size_t& fewer) {
+  std::vector<HistoryRow> part;
+  for (std::int64_t r : picked) part.push_back(rows[static_cast<std::size_t>(r)]);
+  if (part.size() < rows.size()) ++fewer;
+  return tl::build_timelines(part);
+}
+
 bool same(const std::vector<tl::ValueAt>& a, const std::vector<tl::ValueAt>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -98,12 +109,7 @@ TEST_SUITE("timeline") {
       auto full = tl::build_timelines(rows);
       for (std::int64_t s = -1; s <= 40; s += 3) {
         Timestamp at(1'700'000'000'000 + s * 1000 + (s % 2 ? 500 : 0));
-        std::vector<HistoryRow> picked;
-        for (std::int64_t r : tl::rows_for_values_at(keys, at)) {
-          picked.push_back(rows[static_cast<std::size_t>(r)]);
-        }
-        if (picked.size() < rows.size()) ++fewer;
-        auto part = tl::build_timelines(picked);
+        auto part = picked_timelines(rows, tl::rows_for_values_at(keys, at), fewer);
         REQUIRE(part.size() == full.size());
         for (std::size_t i = 0; i < full.size(); ++i) {
           REQUIRE(part[i].record_id == full[i].record_id);
@@ -150,12 +156,7 @@ TEST_SUITE("timeline") {
           Timestamp at(1'700'000'000'000 + s * 1000 + (s % 3) * 350);
           tl::ValuesAtRows picker(at, fields);
           for (const HistoryKey& k : keys) picker.add(k);
-          std::vector<HistoryRow> picked;
-          for (std::int64_t r : picker.finish()) {
-            picked.push_back(rows[static_cast<std::size_t>(r)]);
-          }
-          if (picked.size() < rows.size()) ++fewer;
-          auto part = tl::build_timelines(picked);
+          auto part = picked_timelines(rows, picker.finish(), fewer);
           REQUIRE(part.size() == full.size());
           for (std::size_t i = 0; i < full.size(); ++i) {
             REQUIRE(part[i].record_id == full[i].record_id);
