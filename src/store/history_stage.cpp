@@ -42,6 +42,27 @@ void put_value(std::string& out, const std::optional<std::string>& v) {
   if (v) out.append(*v);
 }
 
+// A page's rows in the stage's blob form (read back by PageReader, store/stage_chunk.hpp): per
+// row, its texts each as a varint length and the bytes (values: length + 1, 0 for null),
+// changed_at as 8 bytes, is_deleted as one byte.
+void pack_rows(std::span<const HistoryRow* const> rows, std::string& out) {
+  out.clear();
+  for (const HistoryRow* r : rows) {
+    put_text(out, r->org_id);
+    put_text(out, r->history_id);
+    put_text(out, r->sobject);
+    put_text(out, r->record_id);
+    put_text(out, r->field);
+    put_text(out, r->data_type);
+    put_value(out, r->old_value);
+    put_value(out, r->new_value);
+    put_text(out, r->changed_by);
+    const std::int64_t at = r->changed_at.ms();
+    out.append(reinterpret_cast<const char*>(&at), sizeof at);
+    out.push_back(r->is_deleted ? 1 : 0);
+  }
+}
+
 Error damaged(std::int64_t seq) {
   return make_error(ErrorCode::kStorage, fmt::format("staged history page {} is damaged", seq));
 }
@@ -69,13 +90,18 @@ Result<std::vector<StagedPage>> chunk_pages(Db& db, std::int64_t after, std::siz
   return pages;
 }
 
-Status read_blob(Db& db, std::int64_t seq, char* out, std::size_t size) {
+// Reads (or, with `write`, writes) a staged page's bytes in place, through incremental blob I/O.
+Status page_io(Db& db, std::int64_t seq, char* bytes, std::size_t size, bool write) {
   sqlite3_blob* blob = nullptr;
-  int rc = sqlite3_blob_open(db.get(), "main", "history_stage_pages", "rows", seq, 0, &blob);
-  if (rc == SQLITE_OK) rc = sqlite3_blob_read(blob, out, static_cast<int>(size), 0);
+  int rc = sqlite3_blob_open(db.get(), "main", "history_stage_pages", "rows", seq, write, &blob);
+  if (rc == SQLITE_OK) {
+    const int n = static_cast<int>(size);
+    rc = write ? sqlite3_blob_write(blob, bytes, n, 0) : sqlite3_blob_read(blob, bytes, n, 0);
+  }
   int closed = sqlite3_blob_close(blob);
   if (rc == SQLITE_OK) rc = closed;
-  return rc == SQLITE_OK ? ok() : Status(sqlite_error(db.get(), rc, "read staged history"));
+  if (rc == SQLITE_OK) return ok();
+  return sqlite_error(db.get(), rc, write ? "stage history" : "read staged history");
 }
 
 Result<Chunk> read_chunk(Db& db, std::int64_t after, std::size_t chunk_bytes) {
@@ -88,7 +114,9 @@ Result<Chunk> read_chunk(Db& db, std::int64_t after, std::size_t chunk_bytes) {
   chunk.bytes.reset(new char[std::max<std::size_t>(chunk.size, 1)]);  // filled by the reads
   advise_huge_pages(chunk.bytes.get(), chunk.size);
   for (const StagedPage& p : chunk.pages) {
-    if (auto s = read_blob(db, p.seq, chunk.bytes.get() + p.offset, p.size); !s) return s.error();
+    if (auto s = page_io(db, p.seq, chunk.bytes.get() + p.offset, p.size, false); !s) {
+      return s.error();
+    }
   }
   return chunk;
 }
@@ -117,23 +145,6 @@ Result<std::vector<SortKey>> index_rows(const Chunk& chunk) {
 
 }  // namespace
 
-void pack_rows(std::span<const HistoryRow* const> rows, std::string& out) {
-  out.clear();
-  for (const HistoryRow* r : rows) {
-    put_text(out, r->org_id);
-    put_text(out, r->history_id);
-    put_text(out, r->sobject);
-    put_text(out, r->record_id);
-    put_text(out, r->field);
-    put_text(out, r->data_type);
-    put_value(out, r->old_value);
-    put_value(out, r->new_value);
-    put_text(out, r->changed_by);
-    const std::int64_t at = r->changed_at.ms();
-    out.append(reinterpret_cast<const char*>(&at), sizeof at);
-    out.push_back(r->is_deleted ? 1 : 0);
-  }
-}
 
 Status stage_page(Db& db, std::string_view history_object, std::string_view first_seen,
                   std::span<const HistoryRow* const> rows, std::string& buffer) {
@@ -148,15 +159,7 @@ Status stage_page(Db& db, std::string_view history_object, std::string_view firs
     return s;
   }
   if (auto done = st->exec(); !done) return with_context(done.error(), "stage history");
-  sqlite3_blob* blob = nullptr;
-  const std::int64_t seq = sqlite3_last_insert_rowid(db.get());
-  int rc = sqlite3_blob_open(db.get(), "main", "history_stage_pages", "rows", seq, 1, &blob);
-  if (rc == SQLITE_OK) {
-    rc = sqlite3_blob_write(blob, buffer.data(), static_cast<int>(buffer.size()), 0);
-  }
-  int closed = sqlite3_blob_close(blob);
-  if (rc == SQLITE_OK) rc = closed;
-  return rc == SQLITE_OK ? ok() : Status(sqlite_error(db.get(), rc, "stage history"));
+  return page_io(db, sqlite3_last_insert_rowid(db.get()), buffer.data(), buffer.size(), true);
 }
 
 Result<std::int64_t> staged_page_rows(Db& db) {

@@ -18,12 +18,8 @@
 
 namespace sfrewind::store {
 
-// Packs `rows` into `out` in the stage's blob form: per row, its texts each as a varint length
-// and the bytes (values: length + 1, 0 for null), changed_at as 8 bytes, is_deleted as one byte.
-void pack_rows(std::span<const HistoryRow* const> rows, std::string& out);
-
-// Stages one page of rows (their history object and the time they were first seen), packed in
-// `buffer` (kept by the caller, so that its memory serves every page).
+// Stages one page of rows (their history object and the time they were first seen), packed
+// (history_stage.cpp, pack_rows) in `buffer` (kept by the caller, so that its memory serves every page).
 Status stage_page(Db& db, std::string_view history_object, std::string_view first_seen,
                   std::span<const HistoryRow* const> rows, std::string& buffer);
 

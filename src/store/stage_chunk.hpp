@@ -21,7 +21,7 @@ struct StagedRow {
   bool is_deleted = false;
 };
 
-// Reads rows back from a page's bytes (the form pack_rows writes, store/history_stage.hpp);
+// Reads rows back from a page's bytes (the form pack_rows writes, store/history_stage.cpp);
 // each read fails when the bytes end early.
 class PageReader {
  public:
