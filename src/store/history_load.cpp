@@ -262,9 +262,11 @@ Status build_indexes(store::Db& db) {
 }
 
 // Rows staged and not merged: rows left in history_stage by an older build, and staged pages'.
-Result<std::int64_t> staged_rows(store::Db& db) {
+// `version` is the file's schema: before v6 there is no page stage.
+Result<std::int64_t> staged_rows(store::Db& db, int version) {
   auto legacy = count(db, "SELECT count(*) FROM history_stage");
   if (!legacy) return legacy.error();
+  if (version < 6) return *legacy;
   auto pages = store::staged_page_rows(db);
   if (!pages) return pages.error();
   return *legacy + *pages;
@@ -368,7 +370,7 @@ Result<std::vector<InsertStats>> Store::load_history(LoadMode mode,
 
 Result<std::int64_t> Store::merge_history() {
   store::Db& db = impl_->db;
-  auto staged = staged_rows(db);
+  auto staged = staged_rows(db, impl_->version);
   if (!staged) return staged.error();
   std::string names;
   for (const auto& ix : store::kHistoryIndexes) {
@@ -413,6 +415,8 @@ Result<std::int64_t> Store::merge_history() {
   return merged;
 }
 
-Result<std::int64_t> Store::staged_history_count() { return staged_rows(impl_->db); }
+Result<std::int64_t> Store::staged_history_count() {
+  return staged_rows(impl_->db, impl_->version);
+}
 
 }  // namespace sfrewind

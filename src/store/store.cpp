@@ -117,21 +117,23 @@ Result<Store> Store::open(const StoreOptions& options) {
   if (options.read_only) {
     auto v = impl->db.user_version();
     if (!v) return not_a_store(options.path, v.error());
-    if (*v > 0 && *v < store::current_schema_version()) {
+    if (*v > 0 && *v < store::kOldestReadableSchema) {
       return make_error(ErrorCode::kInvalidArgument,
                         fmt::format("{} was written by an older sfrewind (store schema {}, this "
                                     "one writes {}): run 'sfrewind sync' once to upgrade it",
                                     options.path, *v, store::current_schema_version()));
     }
-    if (*v != store::current_schema_version()) {
+    if (*v < store::kOldestReadableSchema || *v > store::current_schema_version()) {
       return make_error(ErrorCode::kInvalidArgument,
                         fmt::format("{} is not a sfrewind store of schema {} (found {})",
                                     options.path, store::current_schema_version(), *v));
     }
+    impl->version = static_cast<int>(*v);
   } else if (auto s = store::migrate(impl->db); !s) {
     return not_a_store(options.path, s.error());
+  } else {
+    impl->version = store::current_schema_version();
   }
-  impl->version = store::current_schema_version();
   Store store(std::move(impl));
   if (auto s = store.settle_history(options.read_only); !s) return not_a_store(options.path, s.error());
   return store;

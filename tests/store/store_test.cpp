@@ -102,7 +102,7 @@ TEST_SUITE("store") {
     REQUIRE(Store::open({path}));
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA user_version = 4", nullptr, nullptr, nullptr);
     sqlite3_close(db);
     StoreOptions ro{path};
     ro.read_only = true;
@@ -111,7 +111,36 @@ TEST_SUITE("store") {
     CHECK(store.error().code == ErrorCode::kInvalidArgument);
     CHECK(store.error().message.find("older sfrewind") != std::string::npos);
     CHECK(store.error().message.find("sfrewind sync") != std::string::npos);
-    CHECK(raw_scalar(path, "PRAGMA user_version") == "3");  // nothing written
+    CHECK(raw_scalar(path, "PRAGMA user_version") == "4");  // nothing written
+  }
+
+  TEST_CASE("a schema 5 store opened read-only is read as it is, with nothing written") {
+    TempDir dir;
+    std::string path = dir.file("v5.db");
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000)};
+      REQUIRE(store->insert_history("Invoice__History", rows));
+    }
+    // What schema 5 was: no page stage; a killed sync's rows in the row stage.
+    REQUIRE(raw_scalar(path, "DROP TABLE history_stage_pages", true) == "<none>");
+    REQUIRE(raw_scalar(path, "PRAGMA user_version = 5", true) == "<none>");
+    REQUIRE(raw_scalar(path, "INSERT INTO history_stage SELECT org_id, '017000000000002AAA', "
+                             "sobject, record_id, field, data_type, old_value, new_value, "
+                             "changed_by, changed_at, is_deleted, history_object, first_seen "
+                             "FROM history", true) == "<none>");
+    StoreOptions ro{path};
+    ro.read_only = true;
+    auto store = Store::open(ro);
+    REQUIRE(store);
+    CHECK(store->schema_version() == 5);
+    CHECK(*store->history_count("00D000000000001AAA") == 1);
+    REQUIRE(store->warnings().size() == 1);
+    CHECK(store->warnings()[0].find("1 history rows of an interrupted sync") != std::string::npos);
+    CHECK(raw_scalar(path, "PRAGMA user_version") == "5");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                           "'history_stage_pages'") == "0");
   }
 
   TEST_CASE("a store from a newer sfrewind is refused") {

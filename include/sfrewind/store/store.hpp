@@ -183,6 +183,8 @@ class Store {
 
   // Warnings found while opening (e.g. the file is readable by others).
   const std::vector<std::string>& warnings() const;
+  // The file's schema: this build's after a read-write open (it migrates), possibly an older
+  // one still readable after a read-only open (which writes nothing).
   int schema_version() const;
   const std::string& path() const;
 
