@@ -59,6 +59,7 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
     sql += fmt::format(" AND (record_id, field) IN (SELECT value ->> 0, value ->> 1 FROM "
                        "json_each(?{}))", args.size());
   }
+  if (f.with_value) sql += " AND (old_value IS NOT NULL OR new_value IS NOT NULL)";
   if (f.from) add("changed_at >=", f.from->to_iso());
   if (f.to) add("changed_at <", f.to->to_iso());
   if (!f.users.empty()) {

@@ -168,6 +168,9 @@ TEST_SUITE("snapshot") {
     // Long text: the last row holds no value, the one before does.
     h.add(a, "Description", std::nullopt, "old text", by, "2026-11-01T00:00:00Z");
     h.add(a, "Description", std::nullopt, std::nullopt, by, "2026-11-04T00:00:00Z");
+    // Long text whose rows never hold a value: nothing in history to expect.
+    h.add(a, "Notes__c", std::nullopt, std::nullopt, by, "2026-11-01T00:00:00Z");
+    h.add(a, "Notes__c", std::nullopt, std::nullopt, by, "2026-11-04T00:00:00Z");
     h.add(a, "Credit_Limit__c", "50", "100", by, "2026-11-01T00:00:00Z", "Currency");
     h.add(b, "Industry", "Energy", "Retail", by, "2026-11-05T00:00:00Z");
     REQUIRE(store->insert_history("AccountHistory", h.rows()));
@@ -176,6 +179,7 @@ TEST_SUITE("snapshot") {
     REQUIRE(id);
     std::vector<SnapshotValue> newer{value(a, "Industry", "Gas", "string"),
                                      value(a, "Description", "new text", "string"),
+                                     value(a, "Notes__c", "any text", "string"),
                                      value(a, "Credit_Limit__c", "100", "number")};
     REQUIRE(store->add_snapshot_values(*id, org, newer));
     auto review = sync::review_snapshot(*store, org, 0, *id);

@@ -257,6 +257,30 @@ TEST_SUITE("store") {
     }
   }
 
+  TEST_CASE("history_rows with_value leaves out the rows that hold neither value") {
+    TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store);
+    auto page = rows(1, 12);
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      if (i % 3 == 0) page[i].old_value.reset();  // one value left: still a valued row
+      if (i % 4 == 0) {  // long text: neither
+        page[i].old_value.reset();
+        page[i].new_value.reset();
+      }
+    }
+    REQUIRE(store->insert_history("Invoice__History", page));
+    HistoryFilter filter;
+    filter.org_id = kOrg;
+    filter.with_value = true;
+    auto got = store->history_rows(filter);
+    REQUIRE(got);
+    CHECK(got->size() == 9);
+    for (const auto& r : *got) CHECK((r.old_value || r.new_value));
+    filter.with_value = false;
+    CHECK(store->history_rows(filter)->size() == 12);
+  }
+
   TEST_CASE("each_history_row reads every member over a row its caller swapped out") {
     TempDir dir;
     auto store = Store::open({dir.file("s.db")});

@@ -85,6 +85,7 @@ struct HistoryFilter {
   std::string data_type;                // only rows of this history DataType; empty: any
   // any of these (record id, field) pairs, through the record index; empty: no filter
   std::vector<std::pair<std::string, std::string>> record_fields;
+  bool with_value = false;  // only rows with an old or a new value (none kept for long text)
 };
 
 // A stored history row plus what the store knows about it.
