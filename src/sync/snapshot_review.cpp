@@ -133,12 +133,12 @@ Result<timeline::Chains> drift_chains(Store& store, const std::string& org_id,
   return timeline::build_chains(*rows);
 }
 
-// Drift of `newer` against history's `chains` and `older`, as find_drift defines it.
-std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
-                            std::span<const SnapshotValue> newer, const timeline::Chains& chains) {
+using ValueMap = std::map<Key, const SnapshotValue*>;
+
+// Appends the drift of `newer` against history's `chains` and the older values `old_map`.
+void add_drift(const ValueMap& old_map, std::span<const SnapshotValue> newer,
+               const timeline::Chains& chains, std::vector<Drift>& out) {
   auto last = last_changes(chains);
-  auto old_map = by_key(older);
-  std::vector<Drift> out;
   for (const SnapshotValue& v : newer) {
     FieldValue live = snapshot_field_value(v);
     if (auto h = last.find({v.record_id, history_field_name(v.field)}); h != last.end()) {
@@ -155,9 +155,55 @@ std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
       }
     }
   }
+}
+
+void sort_drift(std::vector<Drift>& out) {
   std::sort(out.begin(), out.end(), [](const Drift& a, const Drift& b) {
     return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
   });
+}
+
+// Drift of `newer` against history's `chains` and `older`, as find_drift defines it.
+std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
+                            std::span<const SnapshotValue> newer, const timeline::Chains& chains) {
+  std::vector<Drift> out;
+  add_drift(by_key(older), newer, chains, out);
+  sort_drift(out);
+  return out;
+}
+
+// Records whose history a review holds at a time: the rows and chains of every record were
+// most of its memory, and grew with the store (1.1M rows, 200,000 values: 520 MB and 3.2-3.3 s
+// at once; 235 MB and 2.5-2.7 s 5,000 records at a time, the smaller working set being faster).
+constexpr std::size_t kDriftRecords = 5000;
+
+// The end of the run of `values` from `b` that holds kDriftRecords records, each whole.
+std::size_t batch_end(std::span<const SnapshotValue> values, std::size_t b) {
+  std::size_t records = 0;
+  std::size_t e = b;
+  for (; e < values.size(); ++e) {
+    if (e > b && values[e].record_id == values[e - 1].record_id) continue;
+    if (records == kDriftRecords) break;
+    ++records;
+  }
+  return e;
+}
+
+// drift_of for a store of one org, kDriftRecords records at a time. REQUIRES: a record's values
+// are together in `newer` (Store::snapshot_values orders them by object, record, field).
+Result<std::vector<Drift>> store_drift(Store& store, const std::string& org_id,
+                                       std::span<const SnapshotValue> older,
+                                       std::span<const SnapshotValue> newer) {
+  const ValueMap old_map = by_key(older);
+  std::vector<Drift> out;
+  for (std::size_t b = 0, e = 0; b < newer.size(); b = e) {
+    e = batch_end(newer, b);
+    auto part = newer.subspan(b, e - b);
+    auto chains = drift_chains(store, org_id, part);
+    if (!chains) return chains.error();
+    add_drift(old_map, part, *chains, out);
+  }
+  sort_drift(out);
   return out;
 }
 
@@ -201,10 +247,13 @@ Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
   }
   auto orgs = store.org_ids();
   if (!orgs) return orgs.error();
+  if (orgs->size() == 1 && orgs->front() == org_id) {
+    auto drift = store_drift(store, org_id, older, *newer);
+    if (!drift) return drift.error();
+    return SnapshotReview{diff_values(older, *newer), std::move(*drift)};
+  }
   // The record index has no org: with several orgs in the store, every row of the objects.
-  auto chains = orgs->size() == 1 && orgs->front() == org_id
-                    ? drift_chains(store, org_id, *newer)
-                    : object_chains(store, org_id, *newer);
+  auto chains = object_chains(store, org_id, *newer);
   if (!chains) return chains.error();
   return SnapshotReview{diff_values(older, *newer), drift_of(older, *newer, *chains)};
 }

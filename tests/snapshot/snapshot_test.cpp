@@ -193,4 +193,44 @@ TEST_SUITE("snapshot") {
     REQUIRE(all.size() == review->drift.size());
     CHECK(all[0].history_id == review->drift[0].history_id);
   }
+
+  TEST_CASE("the store's drift check over many records, a few thousand at a time, misses none") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    const std::string by = make_id("005", 1);
+    RowTable h("Account");
+    std::vector<SnapshotValue> newer;
+    std::vector<std::string> drifted;
+    for (long i = 1; i <= 12001; ++i) {
+      const std::string rec = make_id("001", i);
+      // Drift on records either side of every few thousand, and on a record's second value.
+      bool drift = i % 997 == 0 || i % 5000 <= 1;
+      h.add(rec, "Industry", "Energy", drift ? "Oil" : "Mining", by, "2026-11-01T00:00:00Z");
+      if (i % 2500 <= 1) {
+        h.add(rec, "Credit_Limit__c", "50", "100", by, "2026-11-01T00:00:00Z", "Currency");
+        newer.push_back(value(rec, "Credit_Limit__c", "100", "number"));
+      }
+      newer.push_back(value(rec, "Industry", "Mining", "string"));
+      if (drift) drifted.push_back(rec);
+    }
+    REQUIRE(store->insert_history("AccountHistory", h.rows()));
+    const std::string org = h.rows().front().org_id;
+    auto id = store->begin_snapshot(org, "Account", false);
+    REQUIRE(id);
+    REQUIRE(store->add_snapshot_values(*id, org, newer));
+    auto review = sync::review_snapshot(*store, org, 0, *id);
+    REQUIRE(review);
+    REQUIRE(review->drift.size() == drifted.size());
+    for (std::size_t k = 0; k < drifted.size(); ++k) {
+      CHECK(review->drift[k].record_id == drifted[k]);
+      CHECK(review->drift[k].expected.text() == "Oil");
+    }
+    auto stored = store->snapshot_values(org, *id);
+    REQUIRE(stored);
+    auto all = sync::find_drift({}, *stored, h.rows());
+    REQUIRE(all.size() == review->drift.size());
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      CHECK(all[k].history_id == review->drift[k].history_id);
+    }
+  }
 }
