@@ -118,6 +118,23 @@ Result<std::vector<SnapshotValue>> Store::snapshot_values_of(
   return read_values(**st, org_id, snapshot_id);
 }
 
+Result<std::vector<std::string>> Store::snapshot_records(const std::string& org_id,
+                                                         std::int64_t snapshot_id) {
+  auto st = impl_->statement(
+      "SELECT DISTINCT record_id FROM snapshot_values WHERE org_id = ?1 AND snapshot_id <= ?2 "
+      "ORDER BY record_id");
+  if (!st) return st.error();
+  (void)(*st)->bind(1, org_id);
+  (void)(*st)->bind(2, snapshot_id);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back((*st)->column_text(0));
+  }
+}
+
 Result<std::optional<std::string>> Store::last_modstamp(const std::string& org_id,
                                                         const std::string& sobject) {
   auto st = impl_->statement(

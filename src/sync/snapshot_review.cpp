@@ -172,60 +172,81 @@ std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
   return out;
 }
 
-// Records whose history a review holds at a time: the rows and chains of every record were
-// most of its memory, and grew with the store (1.1M rows, 200,000 values: 520 MB and 3.2-3.3 s
-// at once; 235 MB and 2.5-2.7 s 5,000 records at a time, the smaller working set being faster).
-constexpr std::size_t kDriftRecords = 5000;
-
-// The end of the run of `values` from `b` that holds kDriftRecords records, each whole.
-std::size_t batch_end(std::span<const SnapshotValue> values, std::size_t b) {
-  std::size_t records = 0;
-  std::size_t e = b;
-  for (; e < values.size(); ++e) {
-    if (e > b && values[e].record_id == values[e - 1].record_id) continue;
-    if (records == kDriftRecords) break;
-    ++records;
+// Appends the changes from `old_map` to `newer`; a value new to a store that held values
+// before (`had_values`) is added.
+void add_changes(const ValueMap& old_map, bool had_values, std::span<const SnapshotValue> newer,
+                 std::vector<ValueChange>& out) {
+  for (const SnapshotValue& v : newer) {
+    FieldValue now = snapshot_field_value(v);
+    auto it = old_map.find({v.record_id, v.field});
+    if (it == old_map.end()) {
+      if (had_values) out.push_back(ValueChange{v.sobject, v.record_id, v.field, true, {}, now});
+      continue;
+    }
+    FieldValue was = snapshot_field_value(*it->second);
+    if (!same_value(was, now)) {
+      out.push_back(ValueChange{v.sobject, v.record_id, v.field, false, was, now});
+    }
   }
-  return e;
 }
 
-// drift_of for a store of one org, kDriftRecords records at a time. REQUIRES: a record's values
-// are together in `newer` (Store::snapshot_values orders them by object, record, field).
-Result<std::vector<Drift>> store_drift(Store& store, const std::string& org_id,
-                                       std::span<const SnapshotValue> older,
-                                       std::span<const SnapshotValue> newer) {
-  const ValueMap old_map = by_key(older);
-  std::vector<Drift> out;
-  for (std::size_t b = 0, e = 0; b < newer.size(); b = e) {
-    e = batch_end(newer, b);
-    auto part = newer.subspan(b, e - b);
-    auto chains = drift_chains(store, org_id, part);
-    if (!chains) return chains.error();
-    add_drift(old_map, part, *chains, out);
+void sort_changes(std::vector<ValueChange>& out) {
+  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
+    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
+  });
+}
+
+// Records a review reads at a time, their values and history: reading every value and the
+// history behind it at once was most of its memory and grew with the org (1.1M rows, 200,000
+// values: 520 MB and 3.2-3.3 s at once, 235 MB and 2.5-2.7 s for history 5,000 records at a
+// time, the smaller working set being faster).
+constexpr std::size_t kReviewRecords = 5000;
+
+// Values of `records` as of `snapshot_id`, none for snapshot 0.
+Result<std::vector<SnapshotValue>> values_of(Store& store, const std::string& org_id,
+                                             std::int64_t snapshot_id,
+                                             std::span<const std::string> records) {
+  if (snapshot_id <= 0) return std::vector<SnapshotValue>();
+  return store.snapshot_values_of(org_id, snapshot_id, records);
+}
+
+// review_snapshot for a store of one org, kReviewRecords records at a time.
+Result<SnapshotReview> review_in_parts(Store& store, const std::string& org_id,
+                                       std::int64_t older_id, std::int64_t newer_id) {
+  auto records = store.snapshot_records(org_id, newer_id);
+  if (!records) return records.error();
+  bool had_values = false;
+  if (older_id > 0) {
+    auto before = store.snapshot_records(org_id, older_id);
+    if (!before) return before.error();
+    had_values = !before->empty();
   }
-  sort_drift(out);
-  return out;
+  SnapshotReview review;
+  std::span<const std::string> all(*records);
+  for (std::size_t b = 0; b < all.size(); b += kReviewRecords) {
+    auto part = all.subspan(b, std::min(kReviewRecords, all.size() - b));
+    auto newer = values_of(store, org_id, newer_id, part);
+    if (!newer) return newer.error();
+    auto older = values_of(store, org_id, older_id, part);
+    if (!older) return older.error();
+    const ValueMap old_map = by_key(*older);
+    add_changes(old_map, had_values, *newer, review.changes);
+    auto chains = drift_chains(store, org_id, *newer);
+    if (!chains) return chains.error();
+    add_drift(old_map, *newer, *chains, review.drift);
+  }
+  sort_changes(review.changes);
+  sort_drift(review.drift);
+  return review;
 }
 
 }  // namespace
 
 std::vector<ValueChange> diff_values(std::span<const SnapshotValue> older,
                                      std::span<const SnapshotValue> newer) {
-  auto old_map = by_key(older);
   std::vector<ValueChange> out;
-  for (const SnapshotValue& v : newer) {
-    FieldValue now = snapshot_field_value(v);
-    auto it = old_map.find({v.record_id, v.field});
-    if (it == old_map.end()) {
-      if (!old_map.empty()) out.push_back(ValueChange{v.sobject, v.record_id, v.field, true, {}, now});
-      continue;
-    }
-    FieldValue was = snapshot_field_value(*it->second);
-    if (!same_value(was, now)) out.push_back(ValueChange{v.sobject, v.record_id, v.field, false, was, now});
-  }
-  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
-    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
-  });
+  add_changes(by_key(older), !older.empty(), newer, out);
+  sort_changes(out);
   return out;
 }
 
@@ -237,6 +258,12 @@ std::vector<Drift> find_drift(std::span<const SnapshotValue> older,
 
 Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
                                        std::int64_t older_id, std::int64_t newer_id) {
+  auto orgs = store.org_ids();
+  if (!orgs) return orgs.error();
+  if (orgs->size() == 1 && orgs->front() == org_id) {
+    return review_in_parts(store, org_id, older_id, newer_id);
+  }
+  // The record index has no org: with several orgs in the store, every row of the objects.
   auto newer = store.snapshot_values(org_id, newer_id);
   if (!newer) return newer.error();
   std::vector<SnapshotValue> older;
@@ -245,14 +272,6 @@ Result<SnapshotReview> review_snapshot(Store& store, const std::string& org_id,
     if (!o) return o.error();
     older = std::move(*o);
   }
-  auto orgs = store.org_ids();
-  if (!orgs) return orgs.error();
-  if (orgs->size() == 1 && orgs->front() == org_id) {
-    auto drift = store_drift(store, org_id, older, *newer);
-    if (!drift) return drift.error();
-    return SnapshotReview{diff_values(older, *newer), std::move(*drift)};
-  }
-  // The record index has no org: with several orgs in the store, every row of the objects.
   auto chains = object_chains(store, org_id, *newer);
   if (!chains) return chains.error();
   return SnapshotReview{diff_values(older, *newer), drift_of(older, *newer, *chains)};

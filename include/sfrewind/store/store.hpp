@@ -290,6 +290,9 @@ class Store {
   Result<std::vector<SnapshotValue>> snapshot_values_of(const std::string& org_id,
                                                         std::int64_t snapshot_id,
                                                         std::span<const std::string> record_ids);
+  // The records with a value as of snapshot `snapshot_id`, sorted, from the record index alone.
+  Result<std::vector<std::string>> snapshot_records(const std::string& org_id,
+                                                    std::int64_t snapshot_id);
   // The newest SystemModstamp stored for an object, or nullopt.
   Result<std::optional<std::string>> last_modstamp(const std::string& org_id,
                                                    const std::string& sobject);
