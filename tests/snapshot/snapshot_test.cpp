@@ -232,5 +232,27 @@ TEST_SUITE("snapshot") {
     for (std::size_t k = 0; k < all.size(); ++k) {
       CHECK(all[k].history_id == review->drift[k].history_id);
     }
+    // An incremental snapshot after it: changes either side of a part's edge, and a new record.
+    auto next = store->begin_snapshot(org, "Account", true);
+    REQUIRE(next);
+    std::vector<SnapshotValue> changed;
+    for (long i : {1L, 5000L, 5001L, 12001L}) {
+      changed.push_back(value(make_id("001", i), "Industry", "Retail", "string"));
+    }
+    changed.push_back(value(make_id("001", 12002), "Industry", "Mining", "string"));
+    REQUIRE(store->add_snapshot_values(*next, org, changed));
+    auto second = sync::review_snapshot(*store, org, *id, *next);
+    REQUIRE(second);
+    auto older = store->snapshot_values(org, *id);
+    auto newer2 = store->snapshot_values(org, *next);
+    REQUIRE((older && newer2));
+    auto expected = sync::diff_values(*older, *newer2);
+    REQUIRE(expected.size() == 5);
+    REQUIRE(second->changes.size() == expected.size());
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      CHECK(second->changes[k].record_id == expected[k].record_id);
+      CHECK(second->changes[k].added == expected[k].added);
+    }
+    CHECK(second->changes.back().added);
   }
 }
