@@ -60,9 +60,15 @@ Status Store::add_snapshot_values(std::int64_t snapshot_id, const std::string& o
   auto tx = store::Transaction::begin(impl_->db);
   if (!tx) return tx.error();
   for (const SnapshotValue& v : values) {
+    // An upsert, not INSERT OR REPLACE: a REPLACE that can also fail a constraint (the foreign
+    // key, NOT NULL) makes SQLite keep a statement journal, a copy of every page each row touches
+    // (1.3M writes to a temp file and 3 s for 200,000 values, against 0.2 s).
     auto st = impl_->statement(
-        "INSERT OR REPLACE INTO snapshot_values (snapshot_id, org_id, sobject, record_id, field, "
-        "value, value_kind, system_modstamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        "INSERT INTO snapshot_values (snapshot_id, org_id, sobject, record_id, field, value, "
+        "value_kind, system_modstamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (snapshot_id, record_id, field) DO UPDATE SET org_id = excluded.org_id, "
+        "sobject = excluded.sobject, value = excluded.value, value_kind = excluded.value_kind, "
+        "system_modstamp = excluded.system_modstamp");
     if (!st) return st.error();
     (void)(*st)->bind(1, snapshot_id);
     (void)(*st)->bind(2, org_id);

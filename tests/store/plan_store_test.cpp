@@ -5,10 +5,12 @@
 #include <sfrewind/store/store.hpp>
 
 #include "store/deflate.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
 using sfrewind::test::TempDir;
+using sfrewind::test::raw_scalar;
 
 namespace {
 const std::string kOrg = "00D000000000001AAA";
@@ -88,6 +90,31 @@ TEST_SUITE("store") {
     CHECK(store->latest_snapshot(kOrg)->value().snapshot_id == *second);
     CHECK(*store->last_modstamp(kOrg, "Invoice__c") == "2026-11-02T00:00:00.000Z");
     CHECK_FALSE(store->last_modstamp(kOrg, "Account")->has_value());
+    // The records as of each snapshot, from the index.
+    CHECK(store->snapshot_records(kOrg, *first)->size() == 2);
+    CHECK(store->snapshot_records("00D000000000002AAA", *second)->empty());
+  }
+
+  TEST_CASE("a value stored again in the same snapshot replaces the first, every column") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    auto id = store->begin_snapshot(kOrg, "Invoice__c", false);
+    REQUIRE(id);
+    std::vector<SnapshotValue> a = {
+        {"Invoice__c", "a01000000000001AAA", "Paid__c", "false", "boolean", "2026-11-01T00:00:00.000Z"}};
+    REQUIRE(store->add_snapshot_values(*id, kOrg, a));
+    std::vector<SnapshotValue> b = {
+        {"Invoice__c", "a01000000000001AAA", "Paid__c", std::nullopt, "null", "2026-11-02T00:00:00.000Z"}};
+    REQUIRE(store->add_snapshot_values(*id, kOrg, b));
+    auto got = store->snapshot_values(kOrg, *id);
+    REQUIRE(got);
+    REQUIRE(got->size() == 1);
+    CHECK_FALSE(got->front().value.has_value());
+    CHECK(got->front().value_kind == "null");
+    CHECK(got->front().system_modstamp == "2026-11-02T00:00:00.000Z");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM snapshot_values") == "1");
   }
 
   TEST_CASE("a plan is stored once and a different plan under its id is a conflict") {
