@@ -157,8 +157,10 @@ void add_drift(const ValueMap& old_map, std::span<const SnapshotValue> newer,
   }
 }
 
-void sort_drift(std::vector<Drift>& out) {
-  std::sort(out.begin(), out.end(), [](const Drift& a, const Drift& b) {
+// Sorts changes or drift by (object, record, field).
+template <class Item>
+void sort_items(std::vector<Item>& out) {
+  std::sort(out.begin(), out.end(), [](const Item& a, const Item& b) {
     return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
   });
 }
@@ -168,7 +170,7 @@ std::vector<Drift> drift_of(std::span<const SnapshotValue> older,
                             std::span<const SnapshotValue> newer, const timeline::Chains& chains) {
   std::vector<Drift> out;
   add_drift(by_key(older), newer, chains, out);
-  sort_drift(out);
+  sort_items(out);
   return out;
 }
 
@@ -190,16 +192,9 @@ void add_changes(const ValueMap& old_map, bool had_values, std::span<const Snaps
   }
 }
 
-void sort_changes(std::vector<ValueChange>& out) {
-  std::sort(out.begin(), out.end(), [](const ValueChange& a, const ValueChange& b) {
-    return std::tie(a.sobject, a.record_id, a.field) < std::tie(b.sobject, b.record_id, b.field);
-  });
-}
-
 // Records a review reads at a time, their values and history: reading every value and the
 // history behind it at once was most of its memory and grew with the org (1.1M rows, 200,000
-// values: 520 MB and 3.2-3.3 s at once, 235 MB and 2.5-2.7 s for history 5,000 records at a
-// time, the smaller working set being faster).
+// values: 632 MB at once, 111 MB this way, and faster, the working set being smaller).
 constexpr std::size_t kReviewRecords = 5000;
 
 // Values of `records` as of `snapshot_id`, none for snapshot 0.
@@ -235,8 +230,8 @@ Result<SnapshotReview> review_in_parts(Store& store, const std::string& org_id,
     if (!chains) return chains.error();
     add_drift(old_map, *newer, *chains, review.drift);
   }
-  sort_changes(review.changes);
-  sort_drift(review.drift);
+  sort_items(review.changes);
+  sort_items(review.drift);
   return review;
 }
 
@@ -246,7 +241,7 @@ std::vector<ValueChange> diff_values(std::span<const SnapshotValue> older,
                                      std::span<const SnapshotValue> newer) {
   std::vector<ValueChange> out;
   add_changes(by_key(older), !older.empty(), newer, out);
-  sort_changes(out);
+  sort_items(out);
   return out;
 }
 
