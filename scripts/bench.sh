@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh: the benchmark of issue 7. Against one generated sfrewind-emu on this machine, side by
 # side: the ingest ceiling, `sfrewind sync`, the Python and jsforce peers, sync under 100 ms of
-# latency (--jobs 1 vs 8), plan, and timeline/changes queries. Prints one table and writes
+# latency (--jobs 1 vs 8), plan, timeline/changes queries, and snapshots (the first and a night's,
+# after a small sync). Prints one table and writes
 # bench/results.md. Never run by the tests.
 #
 #   scripts/bench.sh [--quick] [--runs N] [--rows N]
@@ -292,6 +293,27 @@ for i in $(seq 1 "$runs"); do
   n_rate+=("$(python3 -c "print($n / $w)")"); n_wall+=("$w")
 done
 add "incremental sync, + $small_rows new (a nightly run's size)" "$(fmt_rate "$(median "${n_rate[@]}")") new rows/s, $(median "${n_wall[@]}") s" "$runs runs into the store above (the first also gets the history apply wrote)"
+
+# --- 9. snapshots: the first, then a night's (last: they add snapshots to the store) -----------
+# Prints "values seconds rss_mb"; exit 3 (drift found, reported by the review) is a result too.
+run_snapshot() {
+  local rc=0
+  /usr/bin/time -v -o "$work/time.txt" "$build/sfrewind" --json --store "$work/store.db" snapshot \
+      --access-token "$token" --instance-url "$main_url" >"$work/snap.json" 2>"$work/snap.err" || rc=$?
+  [[ $rc == 0 || $rc == 3 ]] || { cat "$work/snap.err" >&2; exit 1; }
+  echo "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["values"])' <"$work/snap.json") $(time_wall "$work/time.txt") $(time_rss "$work/time.txt")"
+}
+log "first snapshot"
+read -r v w r <<<"$(run_snapshot)"
+add "snapshot, the first ($v values)" "$w s, $r MB" "every watched value stored, then checked against history (drift)"
+s_wall=(); s_rss=()
+for i in $(seq 1 "$runs"); do
+  log "nightly snapshot run $i/$runs (after a sync of $small_rows new history rows)"
+  run_incremental "$small_rows" $((300 + i)) "$work/store.db" >/dev/null
+  read -r v w r <<<"$(run_snapshot)"
+  s_wall+=("$w"); s_rss+=("$r")
+done
+add "snapshot, a night's (after a sync of + $small_rows)" "$(median "${s_wall[@]}") s, $(median "${s_rss[@]}") MB" "median of $runs: the changed records' $v values stored, then every value checked against history"
 
 # --- report -----------------------------------------------------------------------------------
 machine="nproc $(nproc); $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1); $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo); kernel $(uname -r); $(c++ --version | head -n1); $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || python3 -c 'import sqlite3; print("sqlite", sqlite3.sqlite_version)'); node $(node --version); $(python3 --version)"
