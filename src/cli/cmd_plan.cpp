@@ -121,27 +121,6 @@ Status describe_fields(api::RestClient& client, const std::set<std::string>& nam
   return ok();
 }
 
-FieldValue snapshot_value(const SnapshotValue& v) {
-  if (!v.value) return FieldValue::null();
-  if (v.value_kind == "boolean") return FieldValue::boolean(*v.value == "true");
-  if (v.value_kind == "number") return FieldValue::number(*v.value);
-  return FieldValue::text_value(*v.value);
-}
-
-Status add_snapshots(Store& store, const std::string& org_id, rollback::PlanRequest& req) {
-  auto infos = store.snapshots(org_id);
-  if (!infos) return infos.error();
-  for (const auto& info : *infos) {
-    if (!(info.taken_at < req.to)) continue;
-    auto values = store.snapshot_values(org_id, info.snapshot_id);
-    if (!values) return values.error();
-    for (const auto& v : *values) {
-      req.snapshots.push_back({v.record_id, v.field, snapshot_value(v), info.taken_at});
-    }
-  }
-  return ok();
-}
-
 void print_plan(Context& ctx, const rollback::Plan& plan, const std::string& out) {
   std::map<std::string, std::size_t> by_status;
   for (const auto& it : plan.items) by_status[std::string(rollback::item_status_name(it.status))]++;
@@ -202,7 +181,9 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   req.api_version = conn->rest.api_version;
   req.mode = in.mode;
   if (auto s = describe_fields(*client, touched->sobjects, req); !s) return s.error();
-  if (auto s = add_snapshots(store, org_id, req); !s) return s.error();
+  auto snapshots = rescue_snapshots(store, org_id, *touched);
+  if (!snapshots) return snapshots.error();
+  req.snapshots = std::move(*snapshots);
   auto builder = rollback::PlanBuilder::start(req);
   if (!builder) return builder.error();
   builder->reserve(touched->pairs.size());

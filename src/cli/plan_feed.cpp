@@ -5,13 +5,17 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <thread>
+
+#include <sfrewind/sync/snapshot.hpp>
 
 namespace sfrewind::cli {
 namespace {
 
-using Pairs = std::vector<std::pair<std::string, std::string>>;
+using Pair = std::pair<std::string, std::string>;
+using Pairs = std::vector<Pair>;
 
 // About 4,000 pairs (tens of thousands of rows) per part; records are never split.
 constexpr std::size_t kPairsPerPart = 4096;
@@ -123,16 +127,67 @@ Result<Touched> touched_pairs(Store& store, const std::string& org_id,
                               const std::function<bool(const HistoryRow&)>& keep) {
   HistoryFilter mine{org_id, users, "", "", "", from, to, {}, "", {}};
   Touched t;
+  std::vector<std::pair<Pair, Timestamp>> seen;
   auto s = store.each_history_row(mine, [&](const HistoryRow& r) {
     if (!keep(r)) return;
-    t.pairs.emplace_back(r.record_id, r.field);
+    seen.emplace_back(Pair(r.record_id, r.field), r.changed_at);
     t.sobjects.insert(r.sobject);
   });
   if (!s) return s.error();
   // Sorted once at the end, not kept in a set row by row: a big incident has 100,000+ rows.
-  std::sort(t.pairs.begin(), t.pairs.end());
-  t.pairs.erase(std::unique(t.pairs.begin(), t.pairs.end()), t.pairs.end());
+  // A pair's first row is then its first change.
+  std::sort(seen.begin(), seen.end());
+  for (auto& [pair, at] : seen) {
+    if (!t.pairs.empty() && t.pairs.back() == pair) continue;
+    t.pairs.push_back(std::move(pair));
+    t.first_at.push_back(at);
+  }
   return t;
+}
+
+Result<std::vector<rollback::SnapshotEntry>> rescue_snapshots(Store& store,
+                                                              const std::string& org_id,
+                                                              const Touched& touched) {
+  auto infos = store.snapshots(org_id);
+  if (!infos) return infos.error();
+  // The order build_plan prefers them in: the latest first, and of one instant the first it
+  // was given (they were given in id order). A pair takes the first one taken before its first
+  // change whose values hold it (each holds every value stored by it or before it).
+  std::vector<SnapshotInfo>& order = *infos;
+  std::stable_sort(order.begin(), order.end(), [](const SnapshotInfo& a, const SnapshotInfo& b) {
+    return b.taken_at < a.taken_at;
+  });
+  std::vector<std::vector<std::size_t>> waiting(order.size());  // per snapshot: its pairs
+  for (std::size_t i = 0; i < touched.pairs.size(); ++i) {
+    auto first = std::find_if(order.begin(), order.end(), [&](const SnapshotInfo& s) {
+      return s.taken_at < touched.first_at[i];
+    });
+    if (first != order.end()) waiting[static_cast<std::size_t>(first - order.begin())].push_back(i);
+  }
+  std::vector<rollback::SnapshotEntry> out;
+  // Pairs a snapshot does not hold wait on the next one; pairs only move down `order`.
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (waiting[k].empty()) continue;
+    std::set<Pair> wanted;
+    std::vector<std::string> records;
+    for (std::size_t i : waiting[k]) {
+      wanted.insert(touched.pairs[i]);
+      if (records.empty() || records.back() != touched.pairs[i].first) {
+        records.push_back(touched.pairs[i].first);
+      }
+    }
+    auto values = store.snapshot_values_of(org_id, order[k].snapshot_id, records);
+    if (!values) return values.error();
+    for (const SnapshotValue& v : *values) {
+      if (wanted.erase(Pair(v.record_id, v.field)) == 0) continue;
+      out.push_back({v.record_id, v.field, sync::snapshot_field_value(v), order[k].taken_at});
+    }
+    if (k + 1 == order.size()) continue;
+    for (std::size_t i : waiting[k]) {
+      if (wanted.count(touched.pairs[i])) waiting[k + 1].push_back(i);
+    }
+  }
+  return out;
 }
 
 Status feed_rows(Store& store, const std::string& org_id, const Touched& touched,

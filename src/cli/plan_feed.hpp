@@ -18,6 +18,7 @@ namespace sfrewind::cli {
 // objects.
 struct Touched {
   std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<Timestamp> first_at;  // per pair: the users' first change to it in the window
   std::set<std::string> sobjects;
 };
 
@@ -25,6 +26,14 @@ struct Touched {
 Result<Touched> touched_pairs(Store& store, const std::string& org_id,
                               const std::vector<std::string>& users, Timestamp from, Timestamp to,
                               const std::function<bool(const HistoryRow&)>& keep);
+
+// What build_plan can rescue an item from (PlanRequest::snapshots): for each touched pair, its
+// value as of the latest snapshot taken before the users' first change to it (the lowest id of
+// snapshots taken at that instant), the one snapshot build_plan would pick. Each snapshot's
+// every value, as plan once read, grew with every night's snapshot.
+Result<std::vector<rollback::SnapshotEntry>> rescue_snapshots(Store& store,
+                                                              const std::string& org_id,
+                                                              const Touched& touched);
 
 // Hands `builder` the stored rows (all editors, all times) of every touched pair, a few
 // thousand pairs at a time through the record index; other fields of those records are not

@@ -11,6 +11,7 @@
 
 #include "cli/plan_feed.hpp"
 #include "support/history_rows.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
@@ -79,5 +80,103 @@ TEST_SUITE("rollback") {
     }
     CHECK(conflicts == 600 * 3);
     CHECK(deleted == 3);
+  }
+
+  TEST_CASE("plan is given only the snapshot values it can rescue from, and plans the same") {
+    const std::string attacker = make_id("005", 9);
+    const std::string admin = make_id("005", 1);
+    RowTable t;
+    // 400 records' Notes__c (long text: history keeps no value, only a snapshot restores it) and
+    // Status__c, first changed by the attacker at one of four times; every seventh record also
+    // by an admin before.
+    const char* firsts[] = {"2026-03-10T12:10:00Z", "2026-03-10T12:40:00Z",
+                            "2026-03-10T13:10:00Z", "2026-03-10T13:40:00Z"};
+    for (long i = 0; i < 400; ++i) {
+      const std::string r = make_id("a01", i);
+      if (i % 7 == 0) t.add(r, "Notes__c", std::nullopt, std::nullopt, admin, "2026-03-10T12:05:00Z");
+      t.add(r, "Notes__c", std::nullopt, std::nullopt, attacker, firsts[i % 4]);
+      if (i % 5 == 0) t.add(r, "Notes__c", std::nullopt, std::nullopt, attacker, "2026-03-10T13:50:00Z");
+      t.add(r, "Status__c", "a", "b", attacker, firsts[i % 4]);
+    }
+    test::TempDir dir;
+    const std::string path = dir.file("s.db");
+    auto store = Store::open({path});
+    REQUIRE(store.has_value());
+    REQUIRE(store->insert_history("Invoice__History", t.rows()).has_value());
+    const std::string org = t.rows().front().org_id;
+    // Snapshots: of records [from, to) at `at`, values tagged with the snapshot. Two share an
+    // instant (the lower id is preferred); the last is after the window.
+    struct Snap {
+      long from, to;
+      const char* at;
+    };
+    const Snap snaps[] = {{0, 300, "2026-03-10T11:00:00.000Z"}, {100, 400, "2026-03-10T12:30:00.000Z"},
+                          {150, 170, "2026-03-10T12:30:00.000Z"}, {0, 400, "2026-03-10T13:30:00.000Z"},
+                          {0, 400, "2026-03-10T15:00:00.000Z"}};
+    for (const Snap& sn : snaps) {
+      auto id = store->begin_snapshot(org, "Invoice__c", true);
+      REQUIRE(id.has_value());
+      std::vector<SnapshotValue> values;
+      for (long i = sn.from; i < sn.to; ++i) {
+        for (const char* f : {"Notes__c", "Status__c"}) {
+          values.push_back({"Invoice__c", make_id("a01", i), f,
+                            std::string(sn.at) + " #" + std::to_string(*id) + " " + f, "string", ""});
+        }
+      }
+      REQUIRE(store->add_snapshot_values(*id, org, values).has_value());
+      REQUIRE(test::raw_scalar(path, "UPDATE snapshots SET taken_at = '" + std::string(sn.at) +
+                                         "' WHERE snapshot_id = " + std::to_string(*id), true) == "<none>");
+    }
+    rollback::PlanRequest req;
+    req.users = {attacker};
+    req.from = test::ts("2026-03-10T12:00:00Z");
+    req.to = test::ts("2026-03-10T14:00:00Z");
+    req.fields[rollback::field_key("Invoice__c", "Notes__c")] =
+        rollback::FieldMeta{"textarea", true, false, true, 32000, false, false, ""};
+    req.fields[rollback::field_key("Invoice__c", "Status__c")] =
+        rollback::FieldMeta{"string", true, false, true, 80, false, false, ""};
+    auto touched = cli::touched_pairs(*store, org, req.users, req.from, req.to,
+                                      [](const HistoryRow&) { return true; });
+    REQUIRE(touched.has_value());
+    REQUIRE(touched->pairs.size() == 800);
+    // What plan was given before: every value of every snapshot taken before the window's end.
+    rollback::PlanRequest every = req;
+    auto infos = store->snapshots(org);
+    REQUIRE(infos.has_value());
+    for (const SnapshotInfo& info : *infos) {
+      if (!(info.taken_at < req.to)) continue;
+      auto values = store->snapshot_values(org, info.snapshot_id);
+      REQUIRE(values.has_value());
+      for (const SnapshotValue& v : *values) {
+        every.snapshots.push_back(
+            {v.record_id, v.field, FieldValue::text_value(*v.value), info.taken_at});
+      }
+    }
+    auto picked = cli::rescue_snapshots(*store, org, *touched);
+    REQUIRE(picked.has_value());
+    req.snapshots = std::move(*picked);
+    std::set<std::pair<std::string, std::string>> once;
+    for (const auto& e : req.snapshots) once.emplace(e.record_id, e.field);
+    CHECK(once.size() == req.snapshots.size());  // one value per pair at most
+    CHECK(every.snapshots.size() > 3 * req.snapshots.size());
+    auto plan_of = [&](const rollback::PlanRequest& r) {
+      auto builder = rollback::PlanBuilder::start(r);
+      REQUIRE(builder.has_value());
+      REQUIRE(cli::feed_rows(*store, org, *touched, *builder).has_value());
+      return builder->finish();
+    };
+    rollback::Plan from_picked = plan_of(req);
+    rollback::Plan from_every = plan_of(every);
+    CHECK(from_picked.hash == from_every.hash);
+    std::size_t rescued = 0, tie = 0;
+    for (const auto& it : from_picked.items) {
+      rescued += it.rescued_from_snapshot;
+      // Records 150-169 first changed at 12:40: both 12:30 snapshots hold them; the first wins.
+      tie += it.rescued_from_snapshot && it.restore_to.find("12:30:00.000Z #2") != std::string::npos &&
+             it.record_id >= make_id("a01", 150) && it.record_id < make_id("a01", 170);
+    }
+    CHECK(rescued > 0);
+    CHECK(rescued < 400);
+    CHECK(tie > 0);
   }
 }
