@@ -93,9 +93,10 @@ TEST_SUITE("rollback") {
                             "2026-03-10T13:10:00Z", "2026-03-10T13:40:00Z"};
     for (long i = 0; i < 400; ++i) {
       const std::string r = make_id("a01", i);
-      if (i % 7 == 0) t.add(r, "Notes__c", std::nullopt, std::nullopt, admin, "2026-03-10T12:05:00Z");
-      t.add(r, "Notes__c", std::nullopt, std::nullopt, attacker, firsts[i % 4]);
-      if (i % 5 == 0) t.add(r, "Notes__c", std::nullopt, std::nullopt, attacker, "2026-03-10T13:50:00Z");
+      const std::nullopt_t none = std::nullopt;
+      if (i % 7 == 0) t.add(r, "Notes__c", none, none, admin, "2026-03-10T12:05:00Z");
+      t.add(r, "Notes__c", none, none, attacker, firsts[i % 4]);
+      if (i % 5 == 0) t.add(r, "Notes__c", none, none, attacker, "2026-03-10T13:50:00Z");
       t.add(r, "Status__c", "a", "b", attacker, firsts[i % 4]);
     }
     test::TempDir dir;
@@ -110,8 +111,10 @@ TEST_SUITE("rollback") {
       long from, to;
       const char* at;
     };
-    const Snap snaps[] = {{0, 300, "2026-03-10T11:00:00.000Z"}, {100, 400, "2026-03-10T12:30:00.000Z"},
-                          {150, 170, "2026-03-10T12:30:00.000Z"}, {0, 400, "2026-03-10T13:30:00.000Z"},
+    const Snap snaps[] = {{0, 300, "2026-03-10T11:00:00.000Z"},
+                          {100, 400, "2026-03-10T12:30:00.000Z"},
+                          {150, 170, "2026-03-10T12:30:00.000Z"},
+                          {0, 400, "2026-03-10T13:30:00.000Z"},
                           {0, 400, "2026-03-10T15:00:00.000Z"}};
     for (const Snap& sn : snaps) {
       auto id = store->begin_snapshot(org, "Invoice__c", true);
@@ -119,13 +122,14 @@ TEST_SUITE("rollback") {
       std::vector<SnapshotValue> values;
       for (long i = sn.from; i < sn.to; ++i) {
         for (const char* f : {"Notes__c", "Status__c"}) {
-          values.push_back({"Invoice__c", make_id("a01", i), f,
-                            std::string(sn.at) + " #" + std::to_string(*id) + " " + f, "string", ""});
+          std::string v = std::string(sn.at) + " #" + std::to_string(*id) + " " + f;
+          values.push_back({"Invoice__c", make_id("a01", i), f, v, "string", ""});
         }
       }
       REQUIRE(store->add_snapshot_values(*id, org, values).has_value());
-      REQUIRE(test::raw_scalar(path, "UPDATE snapshots SET taken_at = '" + std::string(sn.at) +
-                                         "' WHERE snapshot_id = " + std::to_string(*id), true) == "<none>");
+      const std::string set_time = "UPDATE snapshots SET taken_at = '" + std::string(sn.at) +
+                                   "' WHERE snapshot_id = " + std::to_string(*id);
+      REQUIRE(test::raw_scalar(path, set_time, true) == "<none>");
     }
     rollback::PlanRequest req;
     req.users = {attacker};
@@ -172,8 +176,9 @@ TEST_SUITE("rollback") {
     for (const auto& it : from_picked.items) {
       rescued += it.rescued_from_snapshot;
       // Records 150-169 first changed at 12:40: both 12:30 snapshots hold them; the first wins.
-      tie += it.rescued_from_snapshot && it.restore_to.find("12:30:00.000Z #2") != std::string::npos &&
-             it.record_id >= make_id("a01", 150) && it.record_id < make_id("a01", 170);
+      bool first_of_two = it.restore_to.find("12:30:00.000Z #2") != std::string::npos;
+      tie += it.rescued_from_snapshot && first_of_two && it.record_id >= make_id("a01", 150) &&
+             it.record_id < make_id("a01", 170);
     }
     CHECK(rescued > 0);
     CHECK(rescued < 400);
