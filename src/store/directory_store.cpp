@@ -113,13 +113,7 @@ Result<std::vector<std::string>> Store::unknown_editors(const std::string& org_i
       "(SELECT 1 FROM history WHERE changed_by = editor.id AND org_id = ?1) ORDER BY id");
   if (!st) return st.error();
   (void)(*st)->bind(1, org_id);
-  std::vector<std::string> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back((*st)->column_text(0));
-  }
+  return first_column_texts(**st);
 }
 
 Status Store::upsert_logins(std::span<const LoginRecord> logins) {

@@ -9,13 +9,7 @@ Result<std::vector<std::string>> Store::org_ids() {
   // Every write of history rows registers their org (schema v4 added those of older stores).
   auto st = impl_->statement("SELECT org_id FROM orgs ORDER BY org_id");
   if (!st) return st.error();
-  std::vector<std::string> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back((*st)->column_text(0));
-  }
+  return first_column_texts(**st);
 }
 
 Result<std::optional<Timestamp>> Store::newest_change(const std::string& org_id) {

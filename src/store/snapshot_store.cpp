@@ -132,13 +132,7 @@ Result<std::vector<std::string>> Store::snapshot_records(const std::string& org_
   if (!st) return st.error();
   (void)(*st)->bind(1, org_id);
   (void)(*st)->bind(2, snapshot_id);
-  std::vector<std::string> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back((*st)->column_text(0));
-  }
+  return first_column_texts(**st);
 }
 
 Result<std::optional<std::string>> Store::last_modstamp(const std::string& org_id,

@@ -174,6 +174,16 @@ Result<store::Statement*> Store::Impl::statement(std::string_view sql) {
 
 std::string store_now() { return Timestamp::now().to_iso(); }
 
+Result<std::vector<std::string>> first_column_texts(store::Statement& st) {
+  std::vector<std::string> out;
+  while (true) {
+    auto row = st.step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(st.column_text(0));
+  }
+}
+
 std::string json_array(std::span<const std::string> texts) {
   std::string list = "[";
   for (const std::string& t : texts) list += (list.size() > 1 ? "," : "") + json_quote(t);

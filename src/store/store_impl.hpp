@@ -32,6 +32,9 @@ struct Store::Impl {
 // Now in the store's text form (`YYYY-MM-DDTHH:MM:SS.sssZ`).
 std::string store_now();
 
+// The first column of every row `st` (bound, not yet stepped) gives, as text.
+Result<std::vector<std::string>> first_column_texts(store::Statement& st);
+
 // A JSON array of `texts`, for json_each().
 std::string json_array(std::span<const std::string> texts);
 
