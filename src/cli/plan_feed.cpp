@@ -159,8 +159,8 @@ Result<std::vector<rollback::SnapshotEntry>> rescue_snapshots(Store& store,
   });
   std::vector<std::vector<std::size_t>> waiting(order.size());  // per snapshot: its pairs
   for (std::size_t i = 0; i < touched.pairs.size(); ++i) {
-    auto first = std::find_if(order.begin(), order.end(), [&](const SnapshotInfo& s) {
-      return s.taken_at < touched.first_at[i];
+    auto first = std::partition_point(order.begin(), order.end(), [&](const SnapshotInfo& s) {
+      return !(s.taken_at < touched.first_at[i]);
     });
     if (first != order.end()) waiting[static_cast<std::size_t>(first - order.begin())].push_back(i);
   }
