@@ -262,11 +262,11 @@ Status build_indexes(store::Db& db) {
 }
 
 // Rows staged and not merged: rows left in history_stage by an older build, and staged pages'.
-// `version` is the file's schema: before v6 there is no page stage.
+// `version` is the file's schema: an older one than kPageStageSchema has no page stage.
 Result<std::int64_t> staged_rows(store::Db& db, int version) {
   auto legacy = count(db, "SELECT count(*) FROM history_stage");
   if (!legacy) return legacy.error();
-  if (version < 6) return *legacy;
+  if (version < store::kPageStageSchema) return *legacy;
   auto pages = store::staged_page_rows(db);
   if (!pages) return pages.error();
   return *legacy + *pages;

@@ -23,6 +23,8 @@ int current_schema_version();
 // page stage, which a reader of an older file finds absent (nothing staged there). A read-only
 // open cannot migrate, and a store may be a read-only copy kept as evidence.
 constexpr int kOldestReadableSchema = 5;
+// The schema that added history_stage_pages (the page stage).
+constexpr int kPageStageSchema = 6;
 
 // Brings `db` up to current_schema_version(), one transaction per migration.
 // Returns kStorage when the file is newer than this build or a migration fails.
