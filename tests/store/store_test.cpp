@@ -34,6 +34,14 @@ HistoryRow row(std::string id, std::string field, std::optional<std::string> old
   return r;
 }
 
+// A store file at `path` holding one history row, closed again.
+void store_one_row(const std::string& path) {
+  auto store = Store::open({path});
+  REQUIRE(store);
+  std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000)};
+  REQUIRE(store->insert_history("Invoice__History", rows));
+}
+
 }  // namespace
 
 TEST_SUITE("store") {
@@ -56,12 +64,7 @@ TEST_SUITE("store") {
   TEST_CASE("reopening an existing store keeps its rows") {
     TempDir dir;
     std::string path = dir.file("s.db");
-    {
-      auto store = Store::open({path});
-      REQUIRE(store);
-      std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000)};
-      REQUIRE(store->insert_history("Invoice__History", rows));
-    }
+    store_one_row(path);
     auto again = Store::open({path});
     REQUIRE(again);
     CHECK(*again->history_count("00D000000000001AAA") == 1);
@@ -117,12 +120,7 @@ TEST_SUITE("store") {
   TEST_CASE("a schema 5 store opened read-only is read as it is, with nothing written") {
     TempDir dir;
     std::string path = dir.file("v5.db");
-    {
-      auto store = Store::open({path});
-      REQUIRE(store);
-      std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000)};
-      REQUIRE(store->insert_history("Invoice__History", rows));
-    }
+    store_one_row(path);
     // What schema 5 was: no page stage; a killed sync's rows in the row stage.
     REQUIRE(raw_scalar(path, "DROP TABLE history_stage_pages", true) == "<none>");
     REQUIRE(raw_scalar(path, "PRAGMA user_version = 5", true) == "<none>");
