@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <span>
+#include <string_view>
 #include <thread>
+#include <tuple>
 
 #include <sfrewind/sync/snapshot.hpp>
 
@@ -127,20 +130,34 @@ Result<Touched> touched_pairs(Store& store, const std::string& org_id,
                               const std::function<bool(const HistoryRow&)>& keep) {
   HistoryFilter mine{org_id, users, "", "", "", from, to, {}, "", {}};
   Touched t;
-  std::vector<std::pair<Pair, Timestamp>> seen;
+  std::vector<std::tuple<Pair, Timestamp, std::string>> seen;  // and the row's object
   auto s = store.each_history_row(mine, [&](const HistoryRow& r) {
     if (!keep(r)) return;
-    seen.emplace_back(Pair(r.record_id, r.field), r.changed_at);
+    seen.emplace_back(Pair(r.record_id, r.field), r.changed_at, r.sobject);
     t.sobjects.insert(r.sobject);
   });
   if (!s) return s.error();
   // Sorted once at the end, not kept in a set row by row: a big incident has 100,000+ rows.
   // A pair's first row is then its first change.
   std::sort(seen.begin(), seen.end());
-  for (auto& [pair, at] : seen) {
-    if (!t.pairs.empty() && t.pairs.back() == pair) continue;
-    t.pairs.push_back(std::move(pair));
-    t.first_at.push_back(at);
+  // Then grouped by object, each group in record order: the plan lists its items in (object,
+  // record, field) order, and parts read in that order spare it sorting them all after the
+  // feed (87,000 items: ~75 ms). Record order alone groups objects by key prefix, not by name.
+  // A record goes whole to the object of its first pair, so that no part splits it.
+  std::map<std::string_view, std::vector<std::size_t>> by_object;
+  std::vector<std::size_t>* group = nullptr;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const auto& [pair, at, sobject] = seen[i];
+    const Pair* before = i > 0 ? &std::get<0>(seen[i - 1]) : nullptr;
+    if (before && *before == pair) continue;
+    if (!before || before->first != pair.first) group = &by_object[sobject];
+    group->push_back(i);
+  }
+  for (const auto& [sobject, firsts] : by_object) {
+    for (std::size_t i : firsts) {
+      t.pairs.push_back(std::move(std::get<0>(seen[i])));
+      t.first_at.push_back(std::get<1>(seen[i]));
+    }
   }
   return t;
 }

@@ -14,8 +14,8 @@
 
 namespace sfrewind::cli {
 
-// What the users changed in the window: (record, field) pairs, sorted and distinct, and their
-// objects.
+// What the users changed in the window: (record, field) pairs, distinct, in the order of the
+// plan's items (by object, then record and field), and their objects.
 struct Touched {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::vector<Timestamp> first_at;  // per pair: the users' first change to it in the window

@@ -2,6 +2,7 @@
 // connections to a store file), give the plan of all their rows.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -183,5 +184,60 @@ TEST_SUITE("rollback") {
     CHECK(rescued > 0);
     CHECK(rescued < 400);
     CHECK(tie > 0);
+  }
+
+  TEST_CASE("plan reads the touched pairs in the order of its items, records whole") {
+    // Opportunity ids (006) sort before Invoice__c ids (a01); the names sort the other way.
+    // 2,500 records of each x 2 fields: 10,000 pairs, three parts.
+    const std::string attacker = make_id("005", 9);
+    const std::string admin = make_id("005", 1);
+    RowTable opportunities("Opportunity");
+    RowTable invoices("Invoice__c");
+    for (long i = 0; i < 2500; ++i) {
+      for (auto [t, prefix] : {std::pair{&opportunities, "006"}, std::pair{&invoices, "a01"}}) {
+        for (const char* f : {"Amount", "StageName"}) {
+          t->add(make_id(prefix, i), f, "a", "b", admin, "2026-03-10T11:00:00Z");
+          t->add(make_id(prefix, i), f, "b", "c", attacker, "2026-03-10T12:10:00Z");
+        }
+      }
+    }
+    for (auto& r : invoices.rows()) r.history_id[3] = '9';  // ids distinct across the two
+    test::TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store.has_value());
+    REQUIRE(store->insert_history("OpportunityFieldHistory", opportunities.rows()).has_value());
+    REQUIRE(store->insert_history("Invoice__History", invoices.rows()).has_value());
+    rollback::PlanRequest req;
+    req.users = {attacker};
+    req.from = test::ts("2026-03-10T12:00:00Z");
+    req.to = test::ts("2026-03-10T14:00:00Z");
+    for (const char* o : {"Opportunity", "Invoice__c"}) {
+      for (const char* f : {"Amount", "StageName"}) {
+        req.fields[rollback::field_key(o, f)] =
+            rollback::FieldMeta{"string", true, false, true, 80, false, false, ""};
+      }
+    }
+    const std::string org = invoices.rows().front().org_id;
+    auto touched = cli::touched_pairs(*store, org, req.users, req.from, req.to,
+                                      [](const HistoryRow&) { return true; });
+    REQUIRE(touched.has_value());
+    REQUIRE(touched->pairs.size() == 10000);
+    CHECK(touched->pairs.front().first == make_id("a01", 0));
+    CHECK(touched->pairs[4999].first == make_id("a01", 2499));
+    CHECK(touched->pairs[5000].first == make_id("006", 0));
+    CHECK(std::is_sorted(touched->pairs.begin(), touched->pairs.begin() + 5000));
+    CHECK(std::is_sorted(touched->pairs.begin() + 5000, touched->pairs.end()));
+    auto builder = rollback::PlanBuilder::start(req);
+    REQUIRE(builder.has_value());
+    REQUIRE(cli::feed_rows(*store, org, *touched, *builder).has_value());
+    rollback::Plan fed = builder->finish();
+    std::vector<HistoryRow> all = opportunities.rows();
+    all.insert(all.end(), invoices.rows().begin(), invoices.rows().end());
+    auto whole = rollback::build_plan(req, all);
+    REQUIRE(whole.has_value());
+    REQUIRE(fed.items.size() == 10000);
+    CHECK(fed.items.front().sobject == "Invoice__c");
+    CHECK(fed.items.back().sobject == "Opportunity");
+    CHECK(fed.hash == whole->hash);
   }
 }
