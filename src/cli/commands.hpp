@@ -1,12 +1,18 @@
 // The list of subcommands: each cmd_*.cpp defines its register_* functions.
 #pragma once
 
+#include <string_view>
+
 #include "cli/app.hpp"
 
 namespace sfrewind::cli {
 
 // Registers every subcommand that works, in the order --help lists them.
 void register_commands(Registry& registry);
+// Registers the subcommand `name` (with any registered beside it); false when there is none.
+bool register_command(Registry& registry, std::string_view name);
+// Whether `name` is a subcommand.
+bool is_command(std::string_view name);
 
 void register_org(Registry& registry);       // org, discover
 void register_users(Registry& registry);     // users, logins
