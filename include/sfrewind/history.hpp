@@ -37,6 +37,15 @@ struct HistoryKey {
   std::int64_t row = 0;  // the row's handle in its store
 };
 
+// One change a user made, as the store's user index holds it (Store::each_user_change): which
+// field of which record, read without reading the row.
+struct UserChange {
+  std::string sobject;
+  std::string record_id;
+  std::string field;  // field API name or event name
+  Timestamp changed_at;
+};
+
 // Returns true when `field` names an event ("created", "ownerAssignment", "locked", ...) rather
 // than a field: event names start with a lower-case letter and carry no "__".
 bool is_history_event(std::string_view field);

@@ -75,10 +75,10 @@ Result<PlanInput> check_input(const PlanArgs& a) {
   return in;
 }
 
-bool selected(const PlanInput& in, const HistoryRow& r) {
-  if (!in.objects.empty() && !in.objects.count(r.sobject)) return false;
-  if (in.fields.empty() || is_history_event(r.field)) return true;
-  return in.fields.count(r.field) || in.fields.count(r.sobject + "." + r.field);
+bool selected(const PlanInput& in, const UserChange& c) {
+  if (!in.objects.empty() && !in.objects.count(c.sobject)) return false;
+  if (in.fields.empty() || is_history_event(c.field)) return true;
+  return in.fields.count(c.field) || in.fields.count(c.sobject + "." + c.field);
 }
 
 Result<std::vector<std::string>> resolve_users(Store& store, const std::string& org_id,
@@ -172,7 +172,7 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   auto users = resolve_users(store, org_id, a.users);
   if (!users) return users.error();
   auto touched = touched_pairs(store, org_id, *users, in.from, in.to,
-                               [&in](const HistoryRow& r) { return selected(in, r); });
+                               [&in](const UserChange& c) { return selected(in, c); });
   if (!touched) return touched.error();
   rollback::PlanRequest req;
   req.users = *users;

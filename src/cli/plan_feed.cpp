@@ -127,17 +127,16 @@ std::optional<Store> second_reader(const Store& store, std::size_t parts) {
 
 Result<Touched> touched_pairs(Store& store, const std::string& org_id,
                               const std::vector<std::string>& users, Timestamp from, Timestamp to,
-                              const std::function<bool(const HistoryRow&)>& keep) {
-  HistoryFilter mine{org_id, users, "", "", "", from, to, {}, "", {}};
+                              const std::function<bool(const UserChange&)>& keep) {
   Touched t;
-  std::vector<std::tuple<Pair, Timestamp, std::string>> seen;  // and the row's object
-  auto s = store.each_history_row(mine, [&](const HistoryRow& r) {
-    if (!keep(r)) return;
-    seen.emplace_back(Pair(r.record_id, r.field), r.changed_at, r.sobject);
-    t.sobjects.insert(r.sobject);
+  std::vector<std::tuple<Pair, Timestamp, std::string>> seen;  // and the change's object
+  auto s = store.each_user_change(org_id, users, from, to, [&](const UserChange& c) {
+    if (!keep(c)) return;
+    seen.emplace_back(Pair(c.record_id, c.field), c.changed_at, c.sobject);
+    t.sobjects.insert(c.sobject);
   });
   if (!s) return s.error();
-  // Sorted once at the end, not kept in a set row by row: a big incident has 100,000+ rows.
+  // Sorted once at the end, not kept in a set one by one: a big incident has 100,000+ changes.
   // A pair's first row is then its first change.
   std::sort(seen.begin(), seen.end());
   // Then grouped by object, each group in record order: the plan lists its items in (object,

@@ -22,10 +22,10 @@ struct Touched {
   std::set<std::string> sobjects;
 };
 
-// The pairs of the users' rows in [from, to) (fields and events) that `keep` accepts.
+// The pairs of the users' changes in [from, to) (fields and events) that `keep` accepts.
 Result<Touched> touched_pairs(Store& store, const std::string& org_id,
                               const std::vector<std::string>& users, Timestamp from, Timestamp to,
-                              const std::function<bool(const HistoryRow&)>& keep);
+                              const std::function<bool(const UserChange&)>& keep);
 
 // What build_plan can rescue an item from (PlanRequest::snapshots): for each touched pair, its
 // value as of the latest snapshot taken before the users' first change to it (the lowest id of

@@ -193,6 +193,31 @@ Status Store::each_history_row(const HistoryFilter& filter,
   });
 }
 
+Status Store::each_user_change(const std::string& org_id, std::span<const std::string> users,
+                               Timestamp from, Timestamp to,
+                               const std::function<void(const UserChange&)>& fn) {
+  if (users.empty()) return ok();
+  std::vector<std::string> args{org_id, from.to_iso(), to.to_iso()};
+  std::string in;
+  for (const auto& u : users) {
+    args.push_back(u);
+    in += fmt::format("{}?{}", in.empty() ? "" : ", ", args.size());
+  }
+  // The org only filters (unary plus), from the index's own column: SQLite seeks each user.
+  std::string sql = fmt::format(
+      "SELECT sobject, record_id, field, changed_at FROM history WHERE changed_by IN ({}) AND "
+      "changed_at >= ?2 AND changed_at < ?3 AND +org_id = ?1",
+      in);
+  UserChange c;
+  return each_row(impl_->db.get(), sql, args, [&](const store::Statement& st) {
+    st.column_into(0, c.sobject);
+    st.column_into(1, c.record_id);
+    st.column_into(2, c.field);
+    c.changed_at = Timestamp::parse(st.column_view(3)).value_or(Timestamp());
+    fn(c);
+  });
+}
+
 Result<std::int64_t> Store::history_count(const std::string& org_id) {
   auto st = impl_->statement("SELECT count(*) FROM history WHERE org_id = ?1");
   if (!st) return st.error();

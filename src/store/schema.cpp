@@ -256,9 +256,18 @@ CREATE TABLE IF NOT EXISTS history_stage_pages (
 ) STRICT;
 )sql";
 
+// v7: the user index also holds each row's org, object, record and field, so what a user
+// changed is read from the index alone (Store::each_user_change): plan's first step read
+// 130,000 rows of one user spread over a 1.3M-row table in 0.48-0.53 s, and reads the same
+// from this index in 0.04-0.09 s. It costs the store about a seventh of its size.
+constexpr const char* kSchemaV7 = R"sql(
+DROP INDEX IF EXISTS history_by_user;
+CREATE INDEX history_by_user ON history (changed_by, changed_at, org_id, sobject, record_id, field);
+)sql";
+
 // Index i holds the SQL that takes user_version i to i + 1.
-constexpr std::array<const char*, 6> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
-                                                    kSchemaV5, kSchemaV6};
+constexpr std::array<const char*, 7> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,
+                                                    kSchemaV5, kSchemaV6, kSchemaV7};
 
 }  // namespace
 
@@ -268,7 +277,8 @@ const std::array<HistoryIndex, 4> kHistoryIndexes = {{
      false},
     {"history_by_record_recent", "history (record_id, field, changed_at, tier) WHERE tier = 1",
      false, true},
-    {"history_by_user", "history (changed_by, changed_at)", false, false},
+    {"history_by_user", "history (changed_by, changed_at, org_id, sobject, record_id, field)",
+     false, false},
 }};
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }

@@ -19,9 +19,10 @@ extern const std::array<HistoryIndex, 4> kHistoryIndexes;
 
 // The schema version this build writes.
 int current_schema_version();
-// The oldest schema a read-only open accepts: reads need v5's tier column, and v6 only added the
-// page stage, which a reader of an older file finds absent (nothing staged there). A read-only
-// open cannot migrate, and a store may be a read-only copy kept as evidence.
+// The oldest schema a read-only open accepts: reads need v5's tier column; v6 only added the
+// page stage, which a reader of an older file finds absent (nothing staged there), and v7 only
+// widened the user index, which the same reads use as it is. A read-only open cannot migrate,
+// and a store may be a read-only copy kept as evidence.
 constexpr int kOldestReadableSchema = 5;
 // The schema that added history_stage_pages (the page stage).
 constexpr int kPageStageSchema = 6;

@@ -55,7 +55,7 @@ TEST_SUITE("rollback") {
     }
     const std::string org = t.rows().front().org_id;
     auto touched = cli::touched_pairs(*store, org, req.users, req.from, req.to,
-                                      [](const HistoryRow&) { return true; });
+                                      [](const UserChange&) { return true; });
     REQUIRE(touched.has_value());
     CHECK(touched->pairs.size() == 9000);
     CHECK(touched->sobjects == std::set<std::string>{"Invoice__c"});
@@ -141,7 +141,7 @@ TEST_SUITE("rollback") {
     req.fields[rollback::field_key("Invoice__c", "Status__c")] =
         rollback::FieldMeta{"string", true, false, true, 80, false, false, ""};
     auto touched = cli::touched_pairs(*store, org, req.users, req.from, req.to,
-                                      [](const HistoryRow&) { return true; });
+                                      [](const UserChange&) { return true; });
     REQUIRE(touched.has_value());
     REQUIRE(touched->pairs.size() == 800);
     // What plan was given before: every value of every snapshot taken before the window's end.
@@ -219,7 +219,7 @@ TEST_SUITE("rollback") {
     }
     const std::string org = invoices.rows().front().org_id;
     auto touched = cli::touched_pairs(*store, org, req.users, req.from, req.to,
-                                      [](const HistoryRow&) { return true; });
+                                      [](const UserChange&) { return true; });
     REQUIRE(touched.has_value());
     REQUIRE(touched->pairs.size() == 10000);
     CHECK(touched->pairs.front().first == make_id("a01", 0));

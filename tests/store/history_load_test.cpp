@@ -43,6 +43,10 @@ std::vector<HistoryRow> rows(long first, long n) {
 const std::string kIndexes =
     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
     "('history_by_id', 'history_by_record', 'history_by_user')";
+// Whether the user index holds what plan reads of a user's changes (schema 7).
+const std::string kUserIndexCovers =
+    "SELECT sql LIKE '%(changed_by, changed_at, org_id, sobject, record_id, field)' FROM "
+    "sqlite_schema WHERE name = 'history_by_user'";
 
 // A new store at `path` holding rows 1..n (one direct insert).
 Result<Store> store_with(const std::string& path, long n) {
@@ -94,6 +98,7 @@ TEST_SUITE("store") {
     auto merged = load.store->merge_history();
     REQUIRE(merged);
     CHECK(raw_scalar(path, kIndexes) == "3");
+    CHECK(raw_scalar(path, kUserIndexCovers) == "1");
     CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "60");
     CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE is_deleted = 1") == "20");
     CHECK(raw_scalar(path, "SELECT count(DISTINCT history_id) FROM history") == "60");

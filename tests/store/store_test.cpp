@@ -1,6 +1,7 @@
 // Store: creation, migration, reopening, permissions, bad files, history dedupe, directory.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <doctest/doctest.h>
@@ -222,6 +223,10 @@ TEST_SUITE("store") {
                            "'history_by_record', 'history_by_user')") == "3");
     CHECK(raw_scalar(path, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_schema WHERE name = "
                            "'history'") == "0");
+    // v7: the user index holds each change's org, object, record and field
+    CHECK(raw_scalar(path, "SELECT sql LIKE '%(changed_by, changed_at, org_id, sobject, "
+                           "record_id, field)' FROM sqlite_schema WHERE name = "
+                           "'history_by_user'") == "1");
     // v5: every row in the base tier, the record index split in two
     CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE tier = 0") == "9");
     CHECK(raw_scalar(path, "SELECT group_concat(name) FROM sqlite_schema WHERE sql LIKE "
@@ -268,6 +273,44 @@ TEST_SUITE("store") {
     f.from = Timestamp(0);
     f.to = Timestamp(5000);
     CHECK(store->history(f)->size() == 1);
+  }
+
+  TEST_CASE("a user's changes come by org, users and window from the user index") {
+    TempDir dir;
+    auto path = (dir.path() / "s.db").string();
+    auto store = Store::open({path});
+    REQUIRE(store);
+    std::vector<HistoryRow> rows = {row("017000000000001AAA", "Paid__c", "false", "true", 1000),
+                                    row("017000000000002AAA", "Amount__c", "1", "2", 5000),
+                                    row("017000000000003AAA", "Paid__c", "true", "false", 9000),
+                                    row("017000000000004AAA", "Paid__c", "false", "true", 5000),
+                                    row("017000000000005AAA", "Paid__c", "false", "true", 5000)};
+    rows[1].sobject = "Account";
+    rows[1].record_id = "001000000000001AAA";
+    rows[3].changed_by = "005000000000002AAA";
+    rows[4].org_id = "00D000000000002AAA";  // another org, same user id
+    REQUIRE(store->insert_history("Invoice__History", rows));
+    const std::string org = "00D000000000001AAA";
+    std::vector<std::string> got;
+    auto collect = [&](const UserChange& c) {
+      got.push_back(c.sobject + " " + c.record_id + " " + c.field + " " + c.changed_at.to_iso());
+    };
+    std::vector<std::string> users = {"005000000000001AAA"};
+    REQUIRE(store->each_user_change(org, users, Timestamp(1000), Timestamp(9000), collect));
+    std::sort(got.begin(), got.end());
+    CHECK(got == std::vector<std::string>{
+                     "Account 001000000000001AAA Amount__c 1970-01-01T00:00:05.000Z",
+                     "Invoice__c a01000000000001AAA Paid__c 1970-01-01T00:00:01.000Z"});
+    got.clear();
+    users.push_back("005000000000002AAA");
+    REQUIRE(store->each_user_change(org, users, Timestamp(5000), Timestamp(10000), collect));
+    CHECK(got.size() == 3);  // 5000 by both users, 9000; not the other org's
+    got.clear();
+    REQUIRE(store->each_user_change(org, {}, Timestamp(0), Timestamp(10000), collect));
+    CHECK(got.empty());
+    CHECK(raw_scalar(path, "SELECT sql LIKE '%(changed_by, changed_at, org_id, sobject, "
+                           "record_id, field)' FROM sqlite_schema WHERE name = "
+                           "'history_by_user'") == "1");
   }
 
   TEST_CASE("rows the org no longer returns are flagged vanished and kept") {

@@ -247,6 +247,12 @@ class Store {
   // whatever it leaves there.
   Status each_history_row(const HistoryFilter& filter,
                           const std::function<void(HistoryRow&)>& fn);
+  // The changes `users` (user ids) made in org `org_id` in [from, to), handed to `fn` one at a
+  // time through one reused UserChange, in no set order. From a store of schema 7 or later they
+  // are read from the user index alone, no row read; from an older read-only one, through it.
+  Status each_user_change(const std::string& org_id, std::span<const std::string> users,
+                          Timestamp from, Timestamp to,
+                          const std::function<void(const UserChange&)>& fn);
   // Maps the file for reads: big reads that jump about the file, such as plan's, stop copying
   // every page, at the cost of resident memory for what they read and a page fault for each
   // 4 KiB first touched. Reads in row or index order are faster without (the default).
