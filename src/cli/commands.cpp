@@ -29,6 +29,13 @@ constexpr std::array<Entry, 12> kCommands{{
     {"report", register_report},
 }};
 
+const Entry* find_command(std::string_view name) {
+  for (const Entry& e : kCommands) {
+    if (e.command == name) return &e;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void register_commands(Registry& registry) {
@@ -39,20 +46,10 @@ void register_commands(Registry& registry) {
   }
 }
 
-bool register_command(Registry& registry, std::string_view name) {
-  for (const Entry& e : kCommands) {
-    if (e.command != name) continue;
-    e.add(registry);
-    return true;
-  }
-  return false;
+void register_command(Registry& registry, std::string_view name) {
+  if (const Entry* e = find_command(name)) e->add(registry);
 }
 
-bool is_command(std::string_view name) {
-  for (const Entry& e : kCommands) {
-    if (e.command == name) return true;
-  }
-  return false;
-}
+bool is_command(std::string_view name) { return find_command(name) != nullptr; }
 
 }  // namespace sfrewind::cli

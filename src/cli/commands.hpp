@@ -9,8 +9,8 @@ namespace sfrewind::cli {
 
 // Registers every subcommand that works, in the order --help lists them.
 void register_commands(Registry& registry);
-// Registers the subcommand `name` (with any registered beside it); false when there is none.
-bool register_command(Registry& registry, std::string_view name);
+// Registers the subcommand `name` (with any registered beside it); nothing when there is none.
+void register_command(Registry& registry, std::string_view name);
 // Whether `name` is a subcommand.
 bool is_command(std::string_view name);
 

@@ -21,6 +21,16 @@ std::string json_pairs(std::span<const std::pair<std::string, std::string>> pair
   return list + "]";
 }
 
+// Appends `values` to `args` and returns their placeholders ("?4, ?5"), for an IN list.
+std::string placeholders(std::vector<std::string>& args, std::span<const std::string> values) {
+  std::string list;
+  for (const auto& v : values) {
+    args.push_back(v);
+    list += fmt::format("{}?{}", list.empty() ? "" : ", ", args.size());
+  }
+  return list;
+}
+
 // The columns read_row() reads, in its order.
 constexpr std::string_view kRowColumns =
     "org_id, history_id, sobject, record_id, field, coalesce(data_type, ''), old_value, "
@@ -62,14 +72,7 @@ std::string history_select(const HistoryFilter& f, bool stored, std::vector<std:
   if (f.with_value) sql += " AND (old_value IS NOT NULL OR new_value IS NOT NULL)";
   if (f.from) add("changed_at >=", f.from->to_iso());
   if (f.to) add("changed_at <", f.to->to_iso());
-  if (!f.users.empty()) {
-    sql += " AND changed_by IN (";
-    for (std::size_t i = 0; i < f.users.size(); ++i) {
-      args.push_back(f.users[i]);
-      sql += fmt::format("{}?{}", i ? ", " : "", args.size());
-    }
-    sql += ")";
-  }
+  if (!f.users.empty()) sql += fmt::format(" AND changed_by IN ({})", placeholders(args, f.users));
   if (reads_by_record(f, stored)) {
     sql = fmt::format("{0} AND tier = 0 UNION ALL {0} AND tier = 1", sql);
   }
@@ -198,16 +201,11 @@ Status Store::each_user_change(const std::string& org_id, std::span<const std::s
                                const std::function<void(const UserChange&)>& fn) {
   if (users.empty()) return ok();
   std::vector<std::string> args{org_id, from.to_iso(), to.to_iso()};
-  std::string in;
-  for (const auto& u : users) {
-    args.push_back(u);
-    in += fmt::format("{}?{}", in.empty() ? "" : ", ", args.size());
-  }
   // The org only filters (unary plus), from the index's own column: SQLite seeks each user.
   std::string sql = fmt::format(
       "SELECT sobject, record_id, field, changed_at FROM history WHERE changed_by IN ({}) AND "
       "changed_at >= ?2 AND changed_at < ?3 AND +org_id = ?1",
-      in);
+      placeholders(args, users));
   UserChange c;
   return each_row(impl_->db.get(), sql, args, [&](const store::Statement& st) {
     st.column_into(0, c.sobject);
