@@ -152,9 +152,9 @@ std::unique_ptr<Cli> parse_all(int argc, char** argv, Context& ctx, int& exit_co
 
 }  // namespace
 
-int run(int argc, char** argv, std::ostream& out, std::ostream& err,
-        std::function<void()> bulk_heap) {
-  Context ctx{GlobalOptions{}, out, err, false, false, false, {}, std::move(bulk_heap)};
+int run(int argc, char** argv, std::ostream& out, std::ostream& err, ProcessHooks hooks) {
+  Context ctx{GlobalOptions{}, out, err, false, false, false, {}, std::move(hooks.bulk_heap),
+              hooks.exits_after};
   std::unique_ptr<Cli> cli = parse_named(argc, argv, ctx);
   if (!cli) {
     int exit_code = kExitOk;

@@ -57,6 +57,15 @@ struct Context {
   // Set by the executable (empty in-process, as in tests): called by a command about to build
   // hundreds of MB of short-lived data, to shape the process heap for it.
   std::function<void()> bulk_heap;
+  // Set by the executable: the process exits when the command returns, so what the command
+  // built may be left to the exit (leave_to_exit in cli/common.hpp) rather than freed.
+  bool exits_after = false;
+};
+
+// What the executable tells run(); in-process callers (tests) leave it empty.
+struct ProcessHooks {
+  std::function<void()> bulk_heap;  // becomes Context::bulk_heap
+  bool exits_after = false;         // becomes Context::exits_after
 };
 
 // One subcommand: its CLI11 node and the function that does its work after parsing.
@@ -86,9 +95,7 @@ void add_org_options(CLI::App& app, OrgOptions& org);
 // Prints an error as one line and returns the exit code for it (2 for invalid arguments).
 int report_error(Context& ctx, const Error& e);
 
-// Runs the command line. Never throws; returns the process exit code. `bulk_heap` becomes
-// Context::bulk_heap.
-int run(int argc, char** argv, std::ostream& out, std::ostream& err,
-        std::function<void()> bulk_heap = {});
+// Runs the command line. Never throws; returns the process exit code.
+int run(int argc, char** argv, std::ostream& out, std::ostream& err, ProcessHooks hooks = {});
 
 }  // namespace sfrewind::cli

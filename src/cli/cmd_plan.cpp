@@ -188,7 +188,11 @@ Result<rollback::Plan> make_plan(Context& ctx, const PlanArgs& a, const PlanInpu
   if (!builder) return builder.error();
   builder->reserve(touched->pairs.size());
   if (auto s = feed_rows(store, org_id, *touched, *builder); !s) return s.error();
-  return builder->finish(text);
+  rollback::Plan plan = builder->finish(text);
+  leave_to_exit(ctx, std::move(*builder));
+  leave_to_exit(ctx, std::move(*touched));
+  leave_to_exit(ctx, std::move(req));
+  return plan;
 }
 
 int run_plan(Context& ctx, const PlanArgs& a) {
@@ -219,6 +223,7 @@ int run_plan(Context& ctx, const PlanArgs& a) {
   if (!saved) return report_error(ctx, saved.error());
   if (!written) return report_error(ctx, written.error());
   print_plan(ctx, *plan, a.out);
+  leave_to_exit(ctx, std::move(*plan));
   return kExitOk;
 }
 

@@ -72,4 +72,10 @@ Result<std::string> resolve_user_online(api::RestClient& client, const std::stri
   return id->str();
 }
 
+void keep_until_exit(std::shared_ptr<void> object) {
+  // Never destroyed: a static vector would free its objects at exit after all.
+  static auto* kept = new std::vector<std::shared_ptr<void>>();
+  kept->push_back(std::move(object));
+}
+
 }  // namespace sfrewind::cli

@@ -43,5 +43,5 @@ int main(int argc, char** argv) {
   // heap: glibc otherwise raises its mmap threshold after the first such free, and a sync's peak
   // RSS grew with the pages it fetched (65 MB against 47 MB for a 1M-row sync).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  return sfrewind::cli::run(argc, argv, std::cout, std::cerr, shape_bulk_heap);
+  return sfrewind::cli::run(argc, argv, std::cout, std::cerr, {shape_bulk_heap, true});
 }

@@ -72,12 +72,12 @@ StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id, st
   return s;
 }
 
-std::vector<PlanItemRow> stored_items(const rollback::Plan& plan) {
-  std::vector<PlanItemRow> rows;
+std::vector<PlanItemRef> stored_items(const rollback::Plan& plan) {
+  std::vector<PlanItemRef> rows;
   rows.reserve(plan.items.size());
   for (const auto& it : plan.items) {
-    rows.push_back(PlanItemRow{it.sobject, it.record_id, it.field,
-                               std::string(rollback::item_status_name(it.status)), it.restore_to,
+    rows.push_back(PlanItemRef{it.sobject, it.record_id, it.field,
+                               rollback::item_status_name(it.status), it.restore_to,
                                it.attacker_value, it.reason});
   }
   return rows;

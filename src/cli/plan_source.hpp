@@ -20,10 +20,10 @@ struct LoadedPlan {
 // or malformed file, or a hash that no longer matches (a hand-edited plan).
 Result<LoadedPlan> load_plan_ref(Store& store, const std::string& ref);
 
-// The store's rows for a plan (StoredPlan and one PlanItemRow per item).
+// The store's rows for a plan (StoredPlan and one PlanItemRef per item, pointing into `plan`).
 StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id);
 // The same with the plan file's text already made (plan_to_json(plan)).
 StoredPlan stored_plan(const rollback::Plan& plan, const std::string& org_id, std::string text);
-std::vector<PlanItemRow> stored_items(const rollback::Plan& plan);
+std::vector<PlanItemRef> stored_items(const rollback::Plan& plan);
 
 }  // namespace sfrewind::cli

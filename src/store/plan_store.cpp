@@ -55,20 +55,20 @@ constexpr std::string_view kJournalColumns =
 
 // Binds without copying: `text` outlives the statement's next step.
 Status bind_static_optional(store::Statement& st, int index,
-                            const std::optional<std::string>& text) {
+                            const std::optional<std::string_view>& text) {
   return text ? st.bind_static(index, *text) : st.bind_null(index);
 }
 
 // One statement for every item, its texts bound in place: 87,000 items are 600,000 texts.
 Status insert_items(Store::Impl& impl, const std::string& plan_id,
-                    std::span<const PlanItemRow> items) {
+                    std::span<const PlanItemRef> items) {
   auto st = impl.statement(
       "INSERT INTO plan_items (plan_id, item_no, sobject, record_id, field, status, restore_to, "
       "attacker_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st) return st.error();
   store::Statement& insert = **st;
   std::int64_t n = 0;
-  for (const PlanItemRow& it : items) {
+  for (const PlanItemRef& it : items) {
     insert.reset();
     Status s;
     if (!(s = insert.bind_static(1, plan_id)) || !(s = insert.bind(2, n++)) ||
@@ -88,6 +88,16 @@ Status insert_items(Store::Impl& impl, const std::string& plan_id,
 }  // namespace
 
 Status Store::save_plan(const StoredPlan& plan, std::span<const PlanItemRow> items) {
+  std::vector<PlanItemRef> refs;
+  refs.reserve(items.size());
+  for (const PlanItemRow& it : items) {
+    refs.push_back(PlanItemRef{it.sobject, it.record_id, it.field, it.status, it.restore_to,
+                               it.attacker_value, it.reason});
+  }
+  return save_plan(plan, refs);
+}
+
+Status Store::save_plan(const StoredPlan& plan, std::span<const PlanItemRef> items) {
   // Only the stored hash is read: a plan's text runs to tens of megabytes.
   auto existing = impl_->statement("SELECT content_hash FROM plans WHERE plan_id = ?1");
   if (!existing) return existing.error();

@@ -139,6 +139,28 @@ TEST_SUITE("store") {
     CHECK_FALSE(store->load_plan("nope")->has_value());
   }
 
+  TEST_CASE("plan items stored from references read back as the rows they point to") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    StoredPlan plan{"plan-refs", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
+                    Timestamp(5000), "hash-r", "{}"};
+    const std::string restore = "\"Net 30\"", reason = "later edit by 005000000000009AAA";
+    std::vector<PlanItemRef> refs = {
+        {"Invoice__c", "a01000000000001AAA", "Terms__c", "ready", restore, std::nullopt, ""},
+        {"Invoice__c", "a01000000000002AAA", "Paid__c", "conflict", std::nullopt, "true", reason}};
+    REQUIRE(store->save_plan(plan, refs));
+    auto items = store->plan_items("plan-refs");
+    REQUIRE(items);
+    REQUIRE(items->size() == 2);
+    CHECK((*items)[0].record_id == "a01000000000001AAA");
+    CHECK((*items)[0].restore_to == restore);
+    CHECK_FALSE((*items)[0].attacker_value.has_value());
+    CHECK((*items)[1].status == "conflict");
+    CHECK_FALSE((*items)[1].restore_to.has_value());
+    CHECK((*items)[1].attacker_value == "true");
+    CHECK((*items)[1].reason == reason);
+  }
+
   TEST_CASE("a plan's text is stored deflated and loads back byte for byte") {
     TempDir dir;
     std::string path = dir.file("p.db");
@@ -211,7 +233,7 @@ TEST_SUITE("store") {
       REQUIRE(store);
       StoredPlan plan{"plan-1", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
                       Timestamp(5000), "hash-a", plan_text(50)};
-      REQUIRE(store->save_plan(plan, {}));
+      REQUIRE(store->save_plan(plan, std::vector<PlanItemRow>{}));
     }
     raw_exec(path,
              "UPDATE plans SET plan_deflate = substr(plan_deflate, 1, length(plan_deflate) - 9)");
