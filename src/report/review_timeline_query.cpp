@@ -49,6 +49,18 @@ Status load_names(Store& store, const std::string& org_id, UserNames& names) {
   return ok();
 }
 
+// The usernames of the users who made `rows`, not of the org's every user.
+Status load_editor_names(Store& store, const std::string& org_id,
+                         std::span<const HistoryRow> rows, UserNames& names) {
+  std::set<std::string> ids;
+  for (const HistoryRow& r : rows) ids.insert(r.changed_by);
+  const std::vector<std::string> list(ids.begin(), ids.end());
+  auto users = store.users(org_id, list);
+  if (!users) return users.error();
+  for (const UserRecord& u : *users) names[u.user_id] = u.username;
+  return ok();
+}
+
 Result<std::vector<std::string>> parse_records(const std::vector<std::string>& records) {
   std::vector<std::string> ids;
   std::set<std::string> seen;
@@ -136,7 +148,7 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
       return bad(fmt::format("no history stored for field {} of record {}", request.field, id->str()));
     }
   }
-  if (auto s = load_names(store, *org, result.names); !s) return s.error();
+  if (auto s = load_editor_names(store, *org, *rows, result.names); !s) return s.error();
   if (result.at) {
     const std::string record_id = id->str();
     auto snaps = latest_snapshot_values(store, *org, std::span<const std::string>(&record_id, 1));

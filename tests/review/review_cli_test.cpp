@@ -100,6 +100,36 @@ TEST_SUITE("review") {
     CHECK(csv.out.find("Invoice__c,Paid__c,300,300,300,2026-11-20T01:00:00.000Z") != std::string::npos);
   }
 
+  TEST_CASE("a record's timeline names the users who changed it, not the org's every user") {
+    Acme acme;
+    acme.sync();
+    auto store = Store::open({acme.store(), false, true});
+    REQUIRE(store);
+    auto org = report::single_org(*store);
+    REQUIRE(org);
+    auto attacker = store->find_user(*org, kAttacker);
+    REQUIRE(attacker);
+    REQUIRE(attacker->has_value());
+    HistoryFilter f;
+    f.org_id = *org;
+    f.users = {(*attacker)->user_id};
+    auto rows = store->history_rows(f);
+    REQUIRE(rows);
+    REQUIRE_FALSE(rows->empty());
+    for (const std::string& at : {std::string(), std::string(kWindowTo)}) {
+      auto t = report::load_timeline(*store, {rows->front().record_id, "", at, Timestamp::now()});
+      REQUIRE(t);
+      std::set<std::string> editors;
+      for (const auto& chain : t->record.fields) {
+        for (const auto& c : chain.changes) editors.insert(c.changed_by);
+      }
+      for (const auto& e : t->record.events) editors.insert(e.changed_by);
+      CHECK(t->names.at((*attacker)->user_id) == kAttacker);
+      for (const auto& [id, name] : t->names) CHECK(editors.count(id) == 1);
+      CHECK(t->names.size() < store->users(*org)->size());  // the org has other users
+    }
+  }
+
   TEST_CASE("the streamed change summary equals summarize over the rows load_changes reads") {
     Acme acme;
     acme.sync();

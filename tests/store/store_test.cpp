@@ -358,6 +358,28 @@ TEST_SUITE("store") {
     CHECK(state->rows_total == 12);
   }
 
+  TEST_CASE("users by id: only the known ones of the org, once each, by username") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    const std::string org = "00D000000000001AAA";
+    std::vector<UserRecord> users = {
+        {org, "005000000000001AAA", "zed@acme.example", "", "", "", true, false, false},
+        {org, "005000000000002AAA", "amy@acme.example", "", "", "", true, false, false},
+        {org, "005000000000003AAA", "bob@acme.example", "", "", "", true, false, false},
+        {"00D000000000002AAA", "005000000000004AAA", "other@org2.example", "", "", "", true,
+         false, false}};
+    REQUIRE(store->upsert_users(users));
+    std::vector<std::string> ids = {"005000000000001AAA", "005000000000004AAA",
+                                    "005000000000009AAA", "005000000000002AAA",
+                                    "005000000000001AAA"};
+    auto found = store->users(org, ids);
+    REQUIRE(found);
+    REQUIRE(found->size() == 2);  // not bob (not asked), org2's user, the unknown id, a repeat
+    CHECK((*found)[0].username == "amy@acme.example");
+    CHECK((*found)[1].username == "zed@acme.example");
+    CHECK(store->users(org, std::vector<std::string>{})->empty());
+  }
+
   TEST_CASE("the journal table refuses updates and deletes") {
     TempDir dir;
     std::string path = dir.file("s.db");

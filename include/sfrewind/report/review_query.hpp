@@ -57,7 +57,7 @@ struct TimelineRequest {
 struct TimelineResult {
   std::string org_id;
   timeline::RecordTimeline record;
-  UserNames names;
+  UserNames names;  // of the users who changed the record (the store's users among them)
   std::optional<Timestamp> at;
   std::vector<timeline::ValueAt> values;  // at set: the values just before `at`
 };
