@@ -54,10 +54,11 @@ Status load_editor_names(Store& store, const std::string& org_id,
                          std::span<const HistoryRow> rows, UserNames& names) {
   std::set<std::string> ids;
   for (const HistoryRow& r : rows) ids.insert(r.changed_by);
-  const std::vector<std::string> list(ids.begin(), ids.end());
-  auto users = store.users(org_id, list);
-  if (!users) return users.error();
-  for (const UserRecord& u : *users) names[u.user_id] = u.username;
+  for (const std::string& id : ids) {
+    auto user = store.find_user(org_id, id);
+    if (!user) return user.error();
+    if (*user) names[id] = (*user)->username;
+  }
   return ok();
 }
 

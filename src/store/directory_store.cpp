@@ -1,7 +1,4 @@
 // Store: orgs, users and login history.
-#include <algorithm>
-#include <tuple>
-
 #include <sfrewind/store/store.hpp>
 
 #include "store/store_impl.hpp"
@@ -88,36 +85,16 @@ Result<std::vector<UserRecord>> Store::users(const std::string& org_id) {
   return read_users(**st);
 }
 
-Result<std::vector<UserRecord>> Store::users(const std::string& org_id,
-                                             std::span<const std::string> user_ids) {
-  std::vector<std::string> ids(user_ids.begin(), user_ids.end());
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  // One seek of the key per id: a record's editors are a handful, where the org may have tens
-  // of thousands of users (20,000: 70 ms for all of them against 1 ms, from process start on).
-  std::vector<UserRecord> out;
-  for (const std::string& id : ids) {
-    auto st = impl_->statement(std::string("SELECT ") + std::string(kUserColumns) +
-                               " FROM users WHERE org_id = ?1 AND user_id = ?2");
-    if (!st) return st.error();
-    (void)(*st)->bind(1, org_id);
-    (void)(*st)->bind(2, id);
-    auto found = read_users(**st);
-    if (!found) return found.error();
-    for (UserRecord& u : *found) out.push_back(std::move(u));
-  }
-  std::sort(out.begin(), out.end(), [](const UserRecord& a, const UserRecord& b) {
-    return std::tie(a.username, a.user_id) < std::tie(b.username, b.user_id);
-  });
-  return out;
-}
-
 Result<std::optional<UserRecord>> Store::find_user(const std::string& org_id,
                                                    const std::string& key) {
   std::string id_key = key;
   if (auto id = RecordId::parse(key)) id_key = id->str();
-  auto st = impl_->statement(std::string("SELECT ") + std::string(kUserColumns) +
-                             " FROM users WHERE org_id = ?1 AND (user_id = ?2 OR username = ?3)");
+  // Two seeks, by key and by username: as one OR, SQLite walked every user of the org through
+  // the username index (20,000 users: 70 ms for a one-record timeline naming its editors).
+  const std::string columns = std::string("SELECT ") + std::string(kUserColumns);
+  auto st = impl_->statement(
+      columns + " FROM users WHERE org_id = ?1 AND user_id = ?2 UNION ALL " + columns +
+      " FROM users WHERE org_id = ?1 AND username = ?3 AND user_id != ?2");
   if (!st) return st.error();
   (void)(*st)->bind(1, org_id);
   (void)(*st)->bind(2, id_key);

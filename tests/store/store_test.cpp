@@ -358,26 +358,28 @@ TEST_SUITE("store") {
     CHECK(state->rows_total == 12);
   }
 
-  TEST_CASE("users by id: only the known ones of the org, once each, by username") {
+  TEST_CASE("a user is found by id or username, in its own org only") {
     auto store = Store::open({":memory:"});
     REQUIRE(store);
     const std::string org = "00D000000000001AAA";
     std::vector<UserRecord> users = {
         {org, "005000000000001AAA", "zed@acme.example", "", "", "", true, false, false},
         {org, "005000000000002AAA", "amy@acme.example", "", "", "", true, false, false},
-        {org, "005000000000003AAA", "bob@acme.example", "", "", "", true, false, false},
         {"00D000000000002AAA", "005000000000004AAA", "other@org2.example", "", "", "", true,
          false, false}};
     REQUIRE(store->upsert_users(users));
-    std::vector<std::string> ids = {"005000000000001AAA", "005000000000004AAA",
-                                    "005000000000009AAA", "005000000000002AAA",
-                                    "005000000000001AAA"};
-    auto found = store->users(org, ids);
-    REQUIRE(found);
-    REQUIRE(found->size() == 2);  // not bob (not asked), org2's user, the unknown id, a repeat
-    CHECK((*found)[0].username == "amy@acme.example");
-    CHECK((*found)[1].username == "zed@acme.example");
-    CHECK(store->users(org, std::vector<std::string>{})->empty());
+    auto by_id = store->find_user(org, "005000000000002AAA");
+    REQUIRE(by_id);
+    REQUIRE(by_id->has_value());
+    CHECK((*by_id)->username == "amy@acme.example");
+    auto by_name = store->find_user(org, "zed@acme.example");
+    REQUIRE(by_name);
+    REQUIRE(by_name->has_value());
+    CHECK((*by_name)->user_id == "005000000000001AAA");
+    CHECK_FALSE(store->find_user(org, "005000000000004AAA")->has_value());  // org2's
+    CHECK_FALSE(store->find_user(org, "other@org2.example")->has_value());
+    CHECK_FALSE(store->find_user(org, "005000000000009AAA")->has_value());
+    CHECK_FALSE(store->find_user(org, "nobody@acme.example")->has_value());
   }
 
   TEST_CASE("the journal table refuses updates and deletes") {

@@ -205,10 +205,6 @@ class Store {
   Status upsert_org(const OrgInfo& org);
   Status upsert_users(std::span<const UserRecord> users);
   Result<std::vector<UserRecord>> users(const std::string& org_id);
-  // The users among `user_ids` the store knows, by username: a few editors' names without
-  // reading an org's every user.
-  Result<std::vector<UserRecord>> users(const std::string& org_id,
-                                        std::span<const std::string> user_ids);
   // Finds a user by 18/15-char id or username; nullopt when unknown.
   Result<std::optional<UserRecord>> find_user(const std::string& org_id, const std::string& key);
 
