@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <sfrewind/store/store.hpp>
+
 #include "cli/app.hpp"
 #include "core/huge_pages.hpp"
 
@@ -43,5 +45,7 @@ int main(int argc, char** argv) {
   // heap: glibc otherwise raises its mmap threshold after the first such free, and a sync's peak
   // RSS grew with the pages it fetched (65 MB against 47 MB for a 1M-row sync).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  // Commands are short: a one-record timeline ran 0.3 ms faster (median of 200 alternated runs).
+  sfrewind::allocate_store_pages_as_needed();
   return sfrewind::cli::run(argc, argv, std::cout, std::cerr, {shape_bulk_heap, true});
 }

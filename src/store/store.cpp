@@ -174,6 +174,10 @@ Result<store::Statement*> Store::Impl::statement(std::string_view sql) {
 
 std::string store_now() { return Timestamp::now().to_iso(); }
 
+void allocate_store_pages_as_needed() {
+  (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+}
+
 Result<std::vector<std::string>> first_column_texts(store::Statement& st) {
   std::vector<std::string> out;
   while (true) {

@@ -345,4 +345,11 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// For an executable's main, before any store is opened: SQLite's page cache then allocates pages
+// as they are needed, not room for 20 (16 KiB each) at each connection's first read, whose
+// headers it writes at once: 20 page faults (~10 us each on a VM) that a store read through the
+// map never uses. Process-wide, so the program's choice; stores work the same without it, and it
+// does nothing once SQLite has started.
+void allocate_store_pages_as_needed();
+
 }  // namespace sfrewind
