@@ -42,13 +42,6 @@ Status check_field(const std::string& field) {
   return bad(fmt::format("invalid field name '{}'", field));
 }
 
-Status load_names(Store& store, const std::string& org_id, UserNames& names) {
-  auto users = store.users(org_id);
-  if (!users) return users.error();
-  for (const UserRecord& u : *users) names[u.user_id] = u.username;
-  return ok();
-}
-
 // The usernames of the users who made `rows`, not of the org's every user.
 Status load_editor_names(Store& store, const std::string& org_id,
                          std::span<const HistoryRow> rows, UserNames& names) {
@@ -60,6 +53,10 @@ Status load_editor_names(Store& store, const std::string& org_id,
     if (*user) names[id] = (*user)->username;
   }
   return ok();
+}
+
+Error no_field_history(const std::string& field, const std::string& record_id) {
+  return bad(fmt::format("no history stored for field {} of record {}", field, record_id));
 }
 
 Result<std::vector<std::string>> parse_records(const std::vector<std::string>& records) {
@@ -100,7 +97,12 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
     }
   }
   timeline::ValuesAtRows picker(*at, std::move(snapshot_fields));
-  auto keys = store.each_history_key(*ids, [&](const HistoryKey& k) { picker.add(k); });
+  const bool field_required = request.require_field && !request.field.empty();
+  std::set<std::string> with_field;  // records with a row of the field, when it is required
+  auto keys = store.each_history_key(*ids, [&](const HistoryKey& k) {
+    if (field_required && k.field == request.field) with_field.insert(k.record_id);
+    picker.add(k);
+  });
   if (!keys) return keys.error();
   auto rows = store.history_rows_at(picker.finish());
   if (!rows) return rows.error();
@@ -110,6 +112,7 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   for (const std::string& id : *ids) {
     auto it = index.find(id);
     if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
+    if (field_required && !with_field.contains(id)) return no_field_history(request.field, id);
     timeline::RecordTimeline& record = timelines[it->second];
     std::vector<timeline::SnapshotValue> own = (*snaps)[id];
     if (!request.field.empty()) {
@@ -118,7 +121,7 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
     }
     result.records.push_back({record.sobject, id, timeline::values_at(record, *at, {}, own)});
   }
-  if (auto s = load_names(store, *org, result.names); !s) return s.error();
+  if (auto s = load_editor_names(store, *org, *rows, result.names); !s) return s.error();
   return result;
 }
 
@@ -146,7 +149,7 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
   if (!request.field.empty()) {
     keep_field(result.record, request.field);
     if (result.record.fields.empty() && result.record.events.empty()) {
-      return bad(fmt::format("no history stored for field {} of record {}", request.field, id->str()));
+      return no_field_history(request.field, id->str());
     }
   }
   if (auto s = load_editor_names(store, *org, *rows, result.names); !s) return s.error();

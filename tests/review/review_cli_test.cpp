@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include <sfrewind/report/review.hpp>
 #include <sfrewind/report/review_query.hpp>
 #include <sfrewind/store/store.hpp>
 #include <sfrewind/timeline/timeline.hpp>
@@ -128,6 +129,13 @@ TEST_SUITE("review") {
       for (const auto& [id, name] : t->names) CHECK(editors.count(id) == 1);
       CHECK(t->names.size() < store->users(*org)->size());  // the org has other users
     }
+    // The values at a time name the editors of the rows they were read from, no one else.
+    auto v = report::load_values_at(*store, {{rows->front().record_id}, "", kWindowTo, Timestamp::now()});
+    REQUIRE(v);
+    REQUIRE(v->records.size() == 1);
+    CHECK_FALSE(v->names.empty());
+    CHECK(v->names.size() < store->users(*org)->size());
+    for (const auto& [id, name] : v->names) CHECK(store->find_user(*org, id)->value().username == name);
   }
 
   TEST_CASE("the streamed change summary equals summarize over the rows load_changes reads") {
@@ -230,7 +238,19 @@ TEST_SUITE("review") {
       }
     }
     REQUIRE(records.size() == 25);
-    // What the many-record path must print: each record's own answer, as a JSON array.
+    // The reference: each record's whole timeline valued at the time (load_timeline reads every
+    // row of the record), as the JSON array the many-record path prints.
+    auto from_whole_timelines = [&] {
+      Store store = acme.open_store();
+      std::string all = "[";
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        auto t = report::load_timeline(store, {records[i], "", kWindowTo, Timestamp::now()});
+        REQUIRE(t);
+        all += (i ? "," : "") + report::values_at_json(t->record.record_id, *t->at, t->values);
+      }
+      return all + "]\n";
+    };
+    // Each record's own answer (`timeline RECORD --at`, which reads only the rows it needs).
     auto one_by_one = [&] {
       std::string all = "[";
       for (std::size_t i = 0; i < records.size(); ++i) {
@@ -240,7 +260,8 @@ TEST_SUITE("review") {
       }
       return all + "]\n";
     };
-    std::string expected = one_by_one();
+    std::string expected = from_whole_timelines();
+    CHECK(one_by_one() == expected);
     std::string file = acme.dir().file("records.txt");
     {
       std::ofstream out(file);
@@ -254,14 +275,31 @@ TEST_SUITE("review") {
     // With a snapshot, values may come from it: the many-record path then reads those records
     // whole, and must still agree with the single-record one.
     REQUIRE(acme.run({"snapshot"}, true).code == 0);
-    std::string with_snapshot = one_by_one();
+    std::string with_snapshot = from_whole_timelines();
     CHECK(with_snapshot.find("\"source\":\"snapshot\"") != std::string::npos);
+    CHECK(one_by_one() == with_snapshot);
     auto many_snap = acme.run({"--json", "timeline", records[0], "--records-file", file, "--at", kWindowTo});
     REQUIRE(many_snap.code == 0);
     CHECK(many_snap.out == with_snapshot);
     auto text = acme.run({"timeline", records[0], records[1], "--at", kWindowTo});
     REQUIRE(text.code == 0);
     CHECK(count_of(text.out, " at 2026-11-20T03:00:00.000Z") == 2);
+    // A field the record has no history of: an error for one record, as without --at; several
+    // records each show what they have of it.
+    auto no_field = acme.run({"timeline", records[0], "--at", kWindowTo, "--field", "Name"});
+    CHECK(no_field.code == 2);
+    CHECK(no_field.out.empty());
+    CHECK(no_field.err.find("no history stored for field Name of record " + records[0]) !=
+          std::string::npos);
+    auto whole_no_field = acme.run({"timeline", records[0], "--field", "Name"});
+    CHECK(whole_no_field.code == 2);
+    CHECK(whole_no_field.err == no_field.err);
+    auto paid = acme.run({"timeline", records[0], "--at", kWindowTo, "--field", "Paid__c"});
+    CHECK(paid.code == 0);
+    CHECK(paid.out.find("Paid__c") != std::string::npos);
+    auto many_no_field = acme.run({"timeline", records[0], records[1], "--at", kWindowTo, "--field", "Name"});
+    CHECK(many_no_field.code == 0);
+    CHECK(count_of(many_no_field.out, " at 2026-11-20T03:00:00.000Z") == 2);
     auto no_at = acme.run({"timeline", records[0], records[1]});
     CHECK(no_at.code == 2);
     CHECK(no_at.err.find("--at") != std::string::npos);

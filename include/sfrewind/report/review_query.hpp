@@ -72,6 +72,9 @@ struct ValuesAtRequest {
   std::string field;                 // "" = every field
   std::string at;
   Timestamp now;
+  // With `field`: a record with no history of it is an error, as in load_timeline; otherwise
+  // it has no values.
+  bool require_field = false;
 };
 
 struct RecordValues {
@@ -83,11 +86,13 @@ struct RecordValues {
 struct ValuesAtResult {
   std::string org_id;
   Timestamp at;
-  UserNames names;
+  UserNames names;  // of the users who made the rows the values were read from
   std::vector<RecordValues> records;  // in the order asked, each once
 };
 
-// Errors as load_timeline, for any of the records; kInvalidArgument without `at`.
+// Reads only the rows the values depend on (located in the record index, then read by rowid),
+// not each record's whole history. Errors as load_timeline, for any of the records (a field
+// with no history only with `require_field`); kInvalidArgument without `at`.
 Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request);
 
 // The one org of the store. Errors: kInvalidArgument when it holds none or several.
