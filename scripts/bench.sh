@@ -246,7 +246,7 @@ q_runs=21
 start_ms="$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --version) * 1000, 1))")"
 add "timeline <record> --at (busiest record)" "$(python3 -c "print(round($(time_cmd $q_runs "$build/sfrewind" --store "$store" timeline "$rec" --at "$at") * 1000, 1))") ms" "median of $q_runs, process start included (sfrewind --version alone: $start_ms ms)"
 ql="$("$build/bench/query_latency" --store "$store" --record "$rec" --at "$at" --runs 21)"
-add "the same query through the library" "$(jget open_query_ms <<<"$ql") ms; $(jget query_ms <<<"$ql") ms on an open store" "bench/query_latency, median of 21: open read-only + load_timeline"
+add "the same query through the library" "$(jget open_query_ms <<<"$ql") ms; $(jget query_ms <<<"$ql") ms on an open store" "bench/query_latency, median of 21: open read-only + load_values_at (one record)"
 n_recs=$(wc -l <"$work/records.txt")
 add "timeline --records-file F --at ($n_recs records)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" timeline --records-file "$work/records.txt" --at "$at") * 1000, 1))") ms" "median of $runs, records drawn at random (seed 7); target < 500 ms"
 add "changes --summary (whole store)" "$(python3 -c "print(round($(time_cmd "$runs" "$build/sfrewind" --store "$store" changes --summary) * 1000, 1))") ms" "median of $runs"
