@@ -217,7 +217,11 @@ Status feed_rows(Store& store, const std::string& org_id, const Touched& touched
   Feed feed(readers.size() * 2, std::min(kPairsPerPart, touched.pairs.size()) * 16);
   std::vector<std::thread> threads;
   for (std::size_t r = 0; r < readers.size(); ++r) {
-    threads.emplace_back([&, r] { read_parts(*readers[r], org_id, pairs, r, readers.size(), feed); });
+    threads.emplace_back([&, r] {
+      // Each pair is at least one row read by key: a big incident touches most of the file.
+      readers[r]->populate_map(touched.pairs.size());
+      read_parts(*readers[r], org_id, pairs, r, readers.size(), feed);
+    });
   }
   Status result = plan_parts(pairs.size(), builder, feed);
   {

@@ -61,8 +61,6 @@ Status check_no_journal(const std::string& path) {
                                 "let it finish or rerun 'sfrewind sync', then try again", path));
 }
 
-constexpr std::string_view kMapForReads = "PRAGMA mmap_size=17179869184";  // 16 GiB address space
-
 Status configure(store::Db& db, bool read_only, bool created) {
   // 16 KiB pages (set before the first table): a third fewer page writes for history loads
   // and index builds than the 4 KiB default.
@@ -154,8 +152,6 @@ Status Store::settle_history(bool read_only) {
   }
   return ok();
 }
-
-Status Store::map_for_reads() { return impl_->db.exec(kMapForReads); }
 
 const std::vector<std::string>& Store::warnings() const { return impl_->warnings; }
 int Store::schema_version() const { return impl_->version; }

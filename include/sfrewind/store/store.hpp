@@ -269,6 +269,12 @@ class Store {
   // every page, at the cost of resident memory for what they read and a page fault for each
   // 4 KiB first touched. Reads in row or index order are faster without (the default).
   Status map_for_reads();
+  // After map_for_reads, for `reads` rows about to be read by key (at random places): when they
+  // are at least as many as the file has pages, most pages would be touched anyway, each first
+  // touch a page fault (~20 us on a VM), so the whole map is filled in now, one call per 256 MiB
+  // (Linux's MADV_POPULATE_READ; it also reads into the page cache what is not there). Best
+  // effort: does nothing without the map, on other systems, or where the kernel refuses.
+  void populate_map(std::size_t reads);
   Result<std::int64_t> history_count(const std::string& org_id);
   // Marks stored rows of `history_object` in [from, to) that are not in `present_ids` as vanished.
   Result<std::int64_t> mark_vanished(const std::string& org_id, const std::string& history_object,

@@ -1,0 +1,62 @@
+// Store: reads through a map of the file (map_for_reads, populate_map).
+#include <sfrewind/store/store.hpp>
+
+#include <algorithm>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+#include "store/store_impl.hpp"
+
+#if defined(__linux__) && !defined(MADV_POPULATE_READ)
+#define MADV_POPULATE_READ 22  // Linux 5.14; older kernels refuse it (EINVAL)
+#endif
+
+namespace sfrewind {
+namespace {
+
+constexpr std::string_view kMapForReads = "PRAGMA mmap_size=17179869184";  // 16 GiB address space
+
+// The main database file, when its VFS can hand out pointers into a map of it (xFetch).
+sqlite3_file* mapped_file(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK) return nullptr;
+  if (!file || !file->pMethods || file->pMethods->iVersion < 3) return nullptr;
+  return file;
+}
+
+std::int64_t page_size(const store::Db& db) {
+  auto st = store::Statement::prepare(db.get(), "PRAGMA page_size", false);
+  if (!st) return 0;
+  auto row = st->step();
+  return row && *row ? st->column_int(0) : 0;
+}
+
+}  // namespace
+
+Status Store::map_for_reads() { return impl_->db.exec(kMapForReads); }
+
+void Store::populate_map(std::size_t reads) {
+#if defined(__linux__)
+  sqlite3_file* file = mapped_file(impl_->db.get());
+  sqlite3_int64 size = 0;
+  if (!file || file->pMethods->xFileSize(file, &size) != SQLITE_OK) return;
+  const std::int64_t page = page_size(impl_->db);
+  if (page <= 0 || static_cast<std::int64_t>(reads) < size / page) return;
+  // In pieces: xFetch takes an int length. Each piece is the map itself (one per connection),
+  // or nothing when the file is not mapped (no map_for_reads, or a VFS without maps).
+  constexpr sqlite3_int64 kPiece = sqlite3_int64{1} << 28;
+  for (sqlite3_int64 off = 0; off < size; off += kPiece) {
+    const int n = static_cast<int>(std::min(kPiece, size - off));
+    void* p = nullptr;
+    if (file->pMethods->xFetch(file, off, n, &p) != SQLITE_OK || !p) return;
+    (void)madvise(p, static_cast<std::size_t>(n), MADV_POPULATE_READ);
+    (void)file->pMethods->xUnfetch(file, off, p);
+  }
+#else
+  (void)reads;
+#endif
+}
+
+}  // namespace sfrewind
