@@ -1,11 +1,10 @@
 // Store: reads through a map of the file (map_for_reads, populate_map).
 #include <sfrewind/store/store.hpp>
 
-#include <algorithm>
-
-#if defined(__linux__)
 #include <sys/mman.h>
-#endif
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "store/store_impl.hpp"
 
@@ -33,6 +32,17 @@ std::int64_t page_size(const store::Db& db) {
   return row && *row ? st->column_int(0) : 0;
 }
 
+// Whether `reads` by key would touch most of a file of `size` bytes in `page`-byte pages, and
+// the page cache holds the file with room to spare: a bigger one would be read whole and evicted
+// again before the reads come (the map's pages are the page cache's, shared by every connection,
+// not memory of their own).
+bool populating_pays(std::int64_t size, std::int64_t page, std::size_t reads) {
+  if (page <= 0 || static_cast<std::int64_t>(reads) < size / page) return false;
+  const long ram_pages = sysconf(_SC_PHYS_PAGES);
+  const long ram_page = sysconf(_SC_PAGESIZE);
+  return ram_pages > 0 && ram_page > 0 && size <= ram_pages / 4 * ram_page;
+}
+
 }  // namespace
 
 Status Store::map_for_reads() { return impl_->db.exec(kMapForReads); }
@@ -42,8 +52,7 @@ void Store::populate_map(std::size_t reads) {
   sqlite3_file* file = mapped_file(impl_->db.get());
   sqlite3_int64 size = 0;
   if (!file || file->pMethods->xFileSize(file, &size) != SQLITE_OK) return;
-  const std::int64_t page = page_size(impl_->db);
-  if (page <= 0 || static_cast<std::int64_t>(reads) < size / page) return;
+  if (!populating_pays(size, page_size(impl_->db), reads)) return;
   // In pieces: xFetch takes an int length. Each piece is the map itself (one per connection),
   // or nothing when the file is not mapped (no map_for_reads, or a VFS without maps).
   constexpr sqlite3_int64 kPiece = sqlite3_int64{1} << 28;

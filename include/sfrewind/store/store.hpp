@@ -272,8 +272,9 @@ class Store {
   // After map_for_reads, for `reads` rows about to be read by key (at random places): when they
   // are at least as many as the file has pages, most pages would be touched anyway, each first
   // touch a page fault (~20 us on a VM), so the whole map is filled in now, one call per 256 MiB
-  // (Linux's MADV_POPULATE_READ; it also reads into the page cache what is not there). Best
-  // effort: does nothing without the map, on other systems, or where the kernel refuses.
+  // (Linux's MADV_POPULATE_READ; it also reads into the page cache what is not there), if the
+  // file is at most a quarter of the machine's memory. Best effort: does nothing without the
+  // map, on other systems, or where the kernel refuses.
   void populate_map(std::size_t reads);
   Result<std::int64_t> history_count(const std::string& org_id);
   // Marks stored rows of `history_object` in [from, to) that are not in `present_ids` as vanished.
