@@ -214,14 +214,6 @@ Status mark_done(Store::Impl& impl, const HistoryBatch& batch) {
   return (*st)->exec();
 }
 
-Result<std::int64_t> count(store::Db& db, std::string_view sql) {
-  auto st = store::Statement::prepare(db.get(), sql, false);
-  if (!st) return st.error();
-  auto row = st->step();
-  if (!row) return row.error();
-  return *row ? st->column_int(0) : 0;
-}
-
 // Drops the secondary indexes, and the history id's too when `unique` (a first load).
 Status drop_indexes(store::Db& db, bool unique) {
   for (const auto& ix : store::kHistoryIndexes) {
@@ -264,7 +256,7 @@ Status build_indexes(store::Db& db) {
 // Rows staged and not merged: rows left in history_stage by an older build, and staged pages'.
 // `version` is the file's schema: an older one than kPageStageSchema has no page stage.
 Result<std::int64_t> staged_rows(store::Db& db, int version) {
-  auto legacy = count(db, "SELECT count(*) FROM history_stage");
+  auto legacy = db.integer("SELECT count(*) FROM history_stage");
   if (!legacy) return legacy.error();
   if (version < store::kPageStageSchema) return *legacy;
   auto pages = store::staged_page_rows(db);
@@ -281,9 +273,9 @@ Result<std::int64_t> staged_rows(store::Db& db, int version) {
 // 0.85-0.93 s with 16 MiB, peak RSS 51 -> 59 MB); a merge in id order leaves the indexes to be
 // built after it, whose sorters take memory by the cache size. Both settings are restored.
 Result<std::int64_t> merge_stage(store::Db& db, int tier, bool id_order) {
-  auto was = count(db, "PRAGMA secure_delete");
+  auto was = db.integer("PRAGMA secure_delete");
   if (!was) return was.error();
-  auto cache = count(db, "PRAGMA cache_size");
+  auto cache = db.integer("PRAGMA cache_size");
   if (!cache) return cache.error();
   if (auto s = db.exec("PRAGMA secure_delete=2"); !s) return s.error();
   if (!id_order) (void)db.exec("PRAGMA cache_size=-16384");
@@ -309,7 +301,7 @@ Result<std::int64_t> merge_stage(store::Db& db, int tier, bool id_order) {
 // fold rewrites the base record index once (about what one merge into it cost before schema v5)
 // for the several syncs since the last fold. `rows` is the count of all stored rows.
 Status fold_recent(store::Db& db, std::int64_t rows) {
-  auto recent = count(db, "SELECT count(*) FROM history WHERE tier = 1");
+  auto recent = db.integer("SELECT count(*) FROM history WHERE tier = 1");
   if (!recent) return recent.error();
   if (*recent == 0 || *recent * 5 < rows) return ok();
   auto tx = store::Transaction::begin(db);
@@ -334,7 +326,7 @@ Result<InsertStats> Store::insert_history(const std::string& history_object,
 
 Result<LoadMode> Store::begin_history_load() {
   if (auto merged = merge_history(); !merged) return merged.error();
-  auto any = count(impl_->db, "SELECT EXISTS (SELECT 1 FROM history)");
+  auto any = impl_->db.integer("SELECT EXISTS (SELECT 1 FROM history)");
   if (!any) return any.error();
   if (*any) return LoadMode::kStaged;
   impl_->reset_statements();
@@ -384,8 +376,8 @@ Result<std::int64_t> Store::merge_history() {
   for (const auto& ix : store::kHistoryIndexes) {
     names += fmt::format("{}'{}'", names.empty() ? "" : ", ", ix.name);
   }
-  auto built = count(
-      db, fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ({})",
+  auto built = db.integer(
+      fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ({})",
                       names));
   if (!built) return built.error();
   if (*staged == 0 && *built == static_cast<std::int64_t>(store::kHistoryIndexes.size())) return 0;
@@ -395,7 +387,7 @@ Result<std::int64_t> Store::merge_history() {
   // Rows stored, from the rowids: history keeps every row it was given (none is deleted but a
   // first load's duplicates, which only lower the count), so this bounds the count from above
   // without reading a million index entries.
-  auto stored = count(db, "SELECT coalesce(max(rowid), 0) FROM history");
+  auto stored = db.integer("SELECT coalesce(max(rowid), 0) FROM history");
   if (!stored) return stored.error();
   // Many rows: load in id order and sort once into fresh indexes. Few: insert in record order,
   // so the record index is written front to back.

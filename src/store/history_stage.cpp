@@ -163,11 +163,7 @@ Status stage_page(Db& db, std::string_view history_object, std::string_view firs
 }
 
 Result<std::int64_t> staged_page_rows(Db& db) {
-  auto st = Statement::prepare(db.get(), "SELECT sum(row_count) FROM history_stage_pages", false);
-  if (!st) return st.error();
-  auto row = st->step();
-  if (!row) return row.error();
-  return *row ? st->column_int(0) : 0;
+  return db.integer("SELECT coalesce(sum(row_count), 0) FROM history_stage_pages");
 }
 
 Result<std::int64_t> merge_staged_pages(Db& db, int tier, bool id_order,

@@ -154,8 +154,8 @@ Status Db::exec(std::string_view sql) {
   return ok();
 }
 
-Result<std::int64_t> Db::user_version() {
-  auto st = Statement::prepare(db_.get(), "PRAGMA user_version", false);
+Result<std::int64_t> Db::integer(std::string_view sql) {
+  auto st = Statement::prepare(db_.get(), sql, false);
   if (!st) return st.error();
   auto row = st->step();
   if (!row) return row.error();

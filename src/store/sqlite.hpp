@@ -72,7 +72,9 @@ class Db {
   static Result<Db> open(const std::string& path, bool create, bool read_only);
   sqlite3* get() const { return db_.get(); }
   Status exec(std::string_view sql);
-  Result<std::int64_t> user_version();
+  // The first column of the first row of `sql` as an integer; 0 when it returns no row.
+  Result<std::int64_t> integer(std::string_view sql);
+  Result<std::int64_t> user_version() { return integer("PRAGMA user_version"); }
 
  private:
   std::unique_ptr<sqlite3, SqliteClose> db_;

@@ -8,7 +8,7 @@
 
 #include "store/store_impl.hpp"
 
-#if defined(__linux__) && !defined(MADV_POPULATE_READ)
+#if !defined(MADV_POPULATE_READ)
 #define MADV_POPULATE_READ 22  // Linux 5.14; older kernels refuse it (EINVAL)
 #endif
 
@@ -23,13 +23,6 @@ sqlite3_file* mapped_file(sqlite3* db) {
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK) return nullptr;
   if (!file || !file->pMethods || file->pMethods->iVersion < 3) return nullptr;
   return file;
-}
-
-std::int64_t page_size(const store::Db& db) {
-  auto st = store::Statement::prepare(db.get(), "PRAGMA page_size", false);
-  if (!st) return 0;
-  auto row = st->step();
-  return row && *row ? st->column_int(0) : 0;
 }
 
 // Whether `reads` by key would touch most of a file of `size` bytes in `page`-byte pages, and
@@ -48,11 +41,11 @@ bool populating_pays(std::int64_t size, std::int64_t page, std::size_t reads) {
 Status Store::map_for_reads() { return impl_->db.exec(kMapForReads); }
 
 void Store::populate_map(std::size_t reads) {
-#if defined(__linux__)
   sqlite3_file* file = mapped_file(impl_->db.get());
   sqlite3_int64 size = 0;
   if (!file || file->pMethods->xFileSize(file, &size) != SQLITE_OK) return;
-  if (!populating_pays(size, page_size(impl_->db), reads)) return;
+  auto page = impl_->db.integer("PRAGMA page_size");
+  if (!page || !populating_pays(size, *page, reads)) return;
   // In pieces: xFetch takes an int length. Each piece is the map itself (one per connection),
   // or nothing when the file is not mapped (no map_for_reads, or a VFS without maps).
   constexpr sqlite3_int64 kPiece = sqlite3_int64{1} << 28;
@@ -63,9 +56,6 @@ void Store::populate_map(std::size_t reads) {
     (void)madvise(p, static_cast<std::size_t>(n), MADV_POPULATE_READ);
     (void)file->pMethods->xUnfetch(file, off, p);
   }
-#else
-  (void)reads;
-#endif
 }
 
 }  // namespace sfrewind
