@@ -65,7 +65,6 @@ int main(int argc, char** argv) {
   }
   if (path.empty() || record.empty() || at.empty()) fail("needs --store, --record and --at");
   report::ValuesAtRequest request{{record}, "", at, Timestamp::now()};
-  request.require_field = true;
   std::vector<double> cold, warm;
   std::size_t values = 0;
   for (int i = 0; i < runs; ++i) {

@@ -9,6 +9,7 @@
 
 #include <sfrewind/store/store.hpp>
 
+#include "support/history_rows.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sfrewind;
@@ -22,22 +23,13 @@ constexpr const char* kOrg = "00D000000000001AAA";
 void store_rows(const std::string& path, int n) {
   auto store = Store::open({path});
   REQUIRE(store);
-  std::vector<HistoryRow> rows;
+  test::RowTable table;
   for (int i = 0; i < n; ++i) {
-    HistoryRow r;
-    r.org_id = kOrg;
-    r.history_id = fmt::format("017{:012d}AAA", i);
-    r.sobject = "Invoice__c";
-    r.record_id = fmt::format("a01{:012d}AAA", i / 10);
-    r.field = fmt::format("Amount_{}__c", i % 10);
-    r.data_type = "Currency";
-    r.old_value = std::string(120, 'o');
-    r.new_value = std::string(120, 'n');
-    r.changed_by = "005000000000001AAA";
-    r.changed_at = Timestamp(1000 * static_cast<std::int64_t>(i));
-    rows.push_back(std::move(r));
+    table.add(test::make_id("a01", i / 10), fmt::format("Amount_{}__c", i % 10),
+              std::string(120, 'o'), std::string(120, 'n'), "005000000000001AAA",
+              "2026-11-20T01:00:00Z", "Currency");
   }
-  REQUIRE(store->insert_history("Invoice__History", rows));
+  REQUIRE(store->insert_history("Invoice__History", table.rows()));
 }
 
 // This process's resident pages of mapped files, in KiB (/proc/self/status, RssFile).
@@ -86,7 +78,7 @@ TEST_SUITE("store") {
     CHECK(*store->history_count(kOrg) == 20000);  // reads go on through the filled map
     HistoryFilter f;
     f.org_id = kOrg;
-    f.record_id = "a01000000000999AAA";
+    f.record_id = test::make_id("a01", 999);
     auto rows = store->history_rows(f);
     REQUIRE(rows);
     CHECK(rows->size() == 10);
