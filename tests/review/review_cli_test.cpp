@@ -289,6 +289,7 @@ TEST_SUITE("review") {
     auto no_field = acme.run({"timeline", records[0], "--at", kWindowTo, "--field", "Name"});
     CHECK(no_field.code == 2);
     CHECK(no_field.out.empty());
+    CHECK(count_of(no_field.err, "\n") == 1);
     CHECK(no_field.err.find("no history stored for field Name of record " + records[0]) !=
           std::string::npos);
     auto whole_no_field = acme.run({"timeline", records[0], "--field", "Name"});
