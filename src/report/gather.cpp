@@ -11,6 +11,8 @@ Result<ReportInputs> gather_inputs(Store& store, const ReportScope& scope) {
   in.to = scope.to;
   in.plan = scope.plan;
   in.generated_at = scope.generated_at;
+  auto snapshot = store.read_snapshot();  // every read below sees the same store
+  if (!snapshot) return with_context(snapshot.error(), "report");
   HistoryFilter filter;
   filter.org_id = scope.org_id;
   filter.users = scope.user_ids;

@@ -126,6 +126,8 @@ std::optional<HistoryFilter> history_filter(const ChangesRequest& request, const
 }  // namespace
 
 Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) {
+  auto snapshot = store.read_snapshot();  // every read below sees the same store
+  if (!snapshot) return snapshot.error();
   auto result = prepare_changes(store, request);
   if (!result) return result.error();
   auto filter = history_filter(request, *result);
@@ -137,6 +139,8 @@ Result<ChangesResult> load_changes(Store& store, const ChangesRequest& request) 
 }
 
 Result<ChangeSummaryResult> load_change_summary(Store& store, const ChangesRequest& request) {
+  auto snapshot = store.read_snapshot();  // every read below sees the same store
+  if (!snapshot) return snapshot.error();
   auto changes = prepare_changes(store, request);
   if (!changes) return changes.error();
   ChangeSummaryResult result{changes->org_id, changes->filter, {}, std::move(changes->names)};

@@ -82,6 +82,8 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   if (!at) return with_context(at.error(), "--at");
   ValuesAtResult result;
   result.at = *at;
+  auto snapshot = store.read_snapshot();  // every read below sees the same store
+  if (!snapshot) return snapshot.error();
   auto org = single_org(store);
   if (!org) return org.error();
   result.org_id = *org;
@@ -135,6 +137,8 @@ Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& reques
     if (!at) return with_context(at.error(), "--at");
     result.at = *at;
   }
+  auto snapshot = store.read_snapshot();  // every read below sees the same store
+  if (!snapshot) return snapshot.error();
   auto org = single_org(store);
   if (!org) return org.error();
   result.org_id = *org;

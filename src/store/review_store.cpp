@@ -1,9 +1,21 @@
-// Store: the small reads the review commands need (orgs, newest change, known fields).
+// Store: the small reads the review commands need (orgs, newest change, known fields), and the
+// read transaction that keeps a query's reads consistent.
 #include <sfrewind/store/store.hpp>
 
 #include "store/store_impl.hpp"
 
 namespace sfrewind {
+
+Result<Store::ReadSnapshot> Store::read_snapshot() {
+  if (!sqlite3_get_autocommit(impl_->db.get())) return ReadSnapshot(nullptr);
+  // Deferred: the WAL read lock is taken at the first read and kept until COMMIT.
+  if (auto s = impl_->db.exec("BEGIN"); !s) return with_context(s.error(), "begin read");
+  return ReadSnapshot(impl_.get());
+}
+
+Store::ReadSnapshot::~ReadSnapshot() {
+  if (impl_) (void)impl_->db.exec("COMMIT");
+}
 
 Result<std::vector<std::string>> Store::org_ids() {
   // Every write of history rows registers their org (schema v4 added those of older stores).

@@ -346,6 +346,23 @@ class Store {
   struct Impl;
   Impl& impl() { return *impl_; }
 
+  // One read transaction, held until the object is destroyed: the reads in between all see the
+  // store as of the first of them, even while another process commits a sync, and each takes
+  // no shared lock of its own. Nothing is begun (or ended) when this store is already in a
+  // transaction. No writes through the store while it lives. (src/store/review_store.cpp)
+  class ReadSnapshot {
+   public:
+    ReadSnapshot(ReadSnapshot&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+    ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+    ~ReadSnapshot();
+
+   private:
+    friend class Store;
+    explicit ReadSnapshot(Impl* impl) : impl_(impl) {}
+    Impl* impl_;
+  };
+  Result<ReadSnapshot> read_snapshot();
+
  private:
   Status settle_history(bool read_only);
   explicit Store(std::unique_ptr<Impl> impl);
