@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh: the benchmark of issue 7. Against one generated sfrewind-emu on this machine, side by
-# side: the ingest ceiling, `sfrewind sync`, the Python and jsforce peers, sync under 100 ms of
-# latency (--jobs 1 vs 8), plan, timeline/changes queries, and snapshots (the first and a night's,
-# after a small sync). Prints one table and writes
+# side: the ingest ceiling, `sfrewind sync` and the Python and jsforce peers (in rounds, on the
+# same rows), sync under 100 ms of latency (--jobs 1 vs 8), plan, timeline/changes queries, and
+# snapshots (the first and a night's, after a small sync). Prints one table and writes
 # bench/results.md. Never run by the tests.
 #
 #   scripts/bench.sh [--quick] [--runs N] [--rows N]
@@ -152,19 +152,48 @@ add "ceiling: store write path, new store (page commits + index build)" "$(fmt_r
 add "ceiling: re-reading rows already stored" "$(fmt_rate "$(median "${reins[@]}")") rows/s" "$runs runs; target >= 400 k"
 add "ceiling: decode + insert" "$(fmt_rate "$(median "${ceil[@]}")") rows/s" "$runs runs"
 
-# --- 3. sfrewind sync -------------------------------------------------------------------------
+# --- 3 and 4. sfrewind sync and the peers, in rounds on the same rows --------------------------
+# Each round runs sfrewind, then each peer (all of them in the first $peer_runs rounds), against
+# the same org before any incremental edit: the ratios compare runs of the same rows taken a
+# minute or two apart, on a machine whose speed moves with the hour.
 s_rate=(); s_wall=(); s_rss=(); s_calls=()
+p_rate_python=(); p_wall_python=(); p_rss_python=(); p_calls_python=()
+p_rate_jsforce=(); p_wall_jsforce=(); p_rss_jsforce=(); p_calls_jsforce=()
+url="$main_url"
+# Runs peer `$1` once and appends its figures to its arrays.
+peer_round() {
+  local -n rate_a="p_rate_$1" wall_a="p_wall_$1" rss_a="p_rss_$1" calls_a="p_calls_$1"
+  local n w r c
+  read -r n w r c <<<"$(run_peer "$1")"
+  peer_rows=$n
+  rate_a+=("$(python3 -c "print($n / $w)")"); wall_a+=("$w"); rss_a+=("$r"); calls_a+=("$c")
+}
 for i in $(seq 1 "$runs"); do
   log "sfrewind sync run $i/$runs"
   read -r n w r c <<<"$(run_sync "$work/store.db" "$main_url" "$jobs")"
   sync_rows=$n
   s_rate+=("$(python3 -c "print($n / $w)")"); s_wall+=("$w"); s_rss+=("$r"); s_calls+=("$c")
+  if [[ $i -le $peer_runs ]]; then
+    for kind in python jsforce; do
+      log "$kind peer run $i/$peer_runs"
+      peer_round "$kind"
+    done
+  fi
 done
 sync_rate="$(median "${s_rate[@]}")"
 add "sfrewind sync (--jobs $jobs --batch-size $batch), new store" "$(fmt_rate "$sync_rate") rows/s" "$runs runs, $sync_rows rows"
 add "sfrewind sync wall time" "$(median "${s_wall[@]}") s" ""
 add "sfrewind sync peak RSS" "$(median "${s_rss[@]}") MB" "/usr/bin/time -v"
 add "sfrewind sync API calls" "$(median "${s_calls[@]}")" "incl. discovery and users"
+for kind in python jsforce; do
+  declare -n rate_a="p_rate_$kind" wall_a="p_wall_$kind" rss_a="p_rss_$kind" calls_a="p_calls_$kind"
+  rate="$(median "${rate_a[@]}")"
+  printf -v "rate_$kind" '%s' "$rate"
+  add "$kind peer, new SQLite file" "$(fmt_rate "$rate") rows/s, $(median "${wall_a[@]}") s, $(median "${rss_a[@]}") MB RSS, $(median "${calls_a[@]}") calls" "$peer_runs run(s), $peer_rows rows, in rounds with sfrewind's"
+  unset -n rate_a wall_a rss_a calls_a
+done
+add "ratio sfrewind sync / python peer" "$(ratio "$sync_rate" "$rate_python")" "target >= 8x"
+add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")" "target >= 4x"
 
 # --- 3b. incremental sync: the full store, then new edits in the org -----------------------
 # Generates `$1` new edits (seed `$2`) and syncs them into store `$3`; prints "rows seconds".
@@ -187,22 +216,6 @@ for i in $(seq 1 "$runs"); do
 done
 add "incremental sync, store of $sync_rows rows + $new_rows new" "$(fmt_rate "$(median "${i_rate[@]}")") new rows/s, $(median "${i_wall[@]}") s" "$runs runs into one store; target >= 90 k"
 add "incremental sync, the $runs runs together" "$(fmt_rate "$(python3 -c "print($i_rows / $i_total)")") new rows/s" "total rows / total time, $i_folds fold(s) of the recent tier included"
-# --- 4. the peers -----------------------------------------------------------------------------
-url="$main_url"
-for kind in python jsforce; do
-  p_rate=(); p_wall=(); p_rss=(); p_calls=()
-  for i in $(seq 1 "$peer_runs"); do
-    log "$kind peer run $i/$peer_runs"
-    read -r n w r c <<<"$(run_peer "$kind")"
-    p_rate+=("$(python3 -c "print($n / $w)")"); p_wall+=("$w"); p_rss+=("$r"); p_calls+=("$c")
-  done
-  rate="$(median "${p_rate[@]}")"
-  printf -v "rate_$kind" '%s' "$rate"
-  add "$kind peer, new SQLite file" "$(fmt_rate "$rate") rows/s, $(median "${p_wall[@]}") s, $(median "${p_rss[@]}") MB RSS, $(median "${p_calls[@]}") calls" "$peer_runs run(s), $n rows"
-done
-add "ratio sfrewind sync / python peer" "$(ratio "$sync_rate" "$rate_python")" "target >= 8x"
-add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")" "target >= 4x"
-
 # --- 5. latency: --jobs 1 vs --jobs 8 --------------------------------------------------------
 log "generating the latency org ($(spec_for $lat_rows), --latency-ms 100)"
 start_emu emu-latency "$(spec_for $lat_rows)" --latency-ms 100
@@ -333,7 +346,8 @@ echo "$table"
   echo "Org: \`sfrewind-emu --generate $(spec_for $target_rows)\` (generated in ${gen_s}s); history pages of $batch rows."
   echo "sfrewind sync uses --jobs $jobs. Peers: bench/peer_python.py (stdlib) and bench/peer_jsforce.js"
   echo "(jsforce 3 autoFetch, better-sqlite3 12), same queryAll SOQL and batch size, history id primary key"
-  echo "plus one (record, field, time) index, WAL, synchronous=NORMAL, one transaction per page."
+  echo "plus one (record, field, time) index, WAL, synchronous=NORMAL, one transaction per page;"
+  echo "they sync the same rows as sfrewind's first sync, each round of runs right after it."
   echo "Figures are medians of the runs noted; rows/s = rows new to the store / wall time."
   echo
   echo "$table"
