@@ -168,6 +168,14 @@ peer_round() {
   peer_rows=$n
   rate_a+=("$(python3 -c "print($n / $w)")"); wall_a+=("$w"); rss_a+=("$r"); calls_a+=("$c")
 }
+# Adds peer `$1`'s row from the medians of its rounds; sets rate_$1.
+add_peer() {
+  local -n rate_a="p_rate_$1" wall_a="p_wall_$1" rss_a="p_rss_$1" calls_a="p_calls_$1"
+  local rate
+  rate="$(median "${rate_a[@]}")"
+  printf -v "rate_$1" '%s' "$rate"
+  add "$1 peer, new SQLite file" "$(fmt_rate "$rate") rows/s, $(median "${wall_a[@]}") s, $(median "${rss_a[@]}") MB RSS, $(median "${calls_a[@]}") calls" "$peer_runs run(s), $peer_rows rows, in rounds with sfrewind's"
+}
 for i in $(seq 1 "$runs"); do
   log "sfrewind sync run $i/$runs"
   read -r n w r c <<<"$(run_sync "$work/store.db" "$main_url" "$jobs")"
@@ -185,13 +193,8 @@ add "sfrewind sync (--jobs $jobs --batch-size $batch), new store" "$(fmt_rate "$
 add "sfrewind sync wall time" "$(median "${s_wall[@]}") s" ""
 add "sfrewind sync peak RSS" "$(median "${s_rss[@]}") MB" "/usr/bin/time -v"
 add "sfrewind sync API calls" "$(median "${s_calls[@]}")" "incl. discovery and users"
-for kind in python jsforce; do
-  declare -n rate_a="p_rate_$kind" wall_a="p_wall_$kind" rss_a="p_rss_$kind" calls_a="p_calls_$kind"
-  rate="$(median "${rate_a[@]}")"
-  printf -v "rate_$kind" '%s' "$rate"
-  add "$kind peer, new SQLite file" "$(fmt_rate "$rate") rows/s, $(median "${wall_a[@]}") s, $(median "${rss_a[@]}") MB RSS, $(median "${calls_a[@]}") calls" "$peer_runs run(s), $peer_rows rows, in rounds with sfrewind's"
-  unset -n rate_a wall_a rss_a calls_a
-done
+add_peer python
+add_peer jsforce
 add "ratio sfrewind sync / python peer" "$(ratio "$sync_rate" "$rate_python")" "target >= 8x"
 add "ratio sfrewind sync / jsforce peer" "$(ratio "$sync_rate" "$rate_jsforce")" "target >= 4x"
 
