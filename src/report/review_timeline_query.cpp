@@ -64,7 +64,7 @@ Result<std::vector<std::string>> parse_records(const std::vector<std::string>& r
   std::set<std::string> seen;
   for (const std::string& text : records) {
     auto id = RecordId::parse(text);
-    if (!id) return bad(fmt::format("invalid record id '{}': {}", text, id.error().message));
+    if (!id) return id.error();  // "invalid record id 'X': why", kInvalidArgument
     if (seen.insert(id->str()).second) ids.push_back(id->str());
   }
   if (ids.empty()) return bad("no record id given");
@@ -129,7 +129,7 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
 
 Result<TimelineResult> load_timeline(Store& store, const TimelineRequest& request) {
   auto id = RecordId::parse(request.record);
-  if (!id) return bad(fmt::format("invalid record id '{}': {}", request.record, id.error().message));
+  if (!id) return id.error();
   if (auto s = check_field(request.field); !s) return s.error();
   TimelineResult result;
   if (!request.at.empty()) {

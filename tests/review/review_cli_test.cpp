@@ -345,6 +345,13 @@ TEST_SUITE("review") {
       CHECK(r.out.empty());
       CHECK(count_of(r.err, "\n") == 1);
     }
+    for (bool at : {false, true}) {  // the whole timeline, and the values at a time
+      std::vector<std::string> args{"timeline", "001bogus"};
+      if (at) args.insert(args.end(), {"--at", kWindowTo});
+      auto r = acme.run(args);
+      CHECK(r.code == 2);
+      CHECK(count_of(r.err, "invalid record id '001bogus'") == 1);  // said once, not twice
+    }
     CHECK(read_text(acme.store()) == before);
   }
 
