@@ -35,14 +35,19 @@ Result<std::vector<rollback::SnapshotEntry>> rescue_snapshots(Store& store,
                                                               const std::string& org_id,
                                                               const Touched& touched);
 
-// Hands `builder` the stored rows (all editors, all times) of every touched pair, a few
-// thousand pairs at a time through the record index; other fields of those records are not
-// read, as nothing about them is decided. A part never splits a record, so a record with a row
-// in the recycle bin is known deleted before any of its rows is planned. Other threads read the
-// next parts while the caller's thread plans them in order: one through `store` (used by that
-// thread only until this returns) and, for a store file, one through a second read-only
-// connection to it.
+// How feed_rows reads: by key (a seek of the record index per pair), by scanning the history
+// table once, or whichever scan_pays (plan_scan.hpp) says costs less.
+enum class FeedRead { kAuto, kByKey, kScan };
+
+// Hands `builder` the stored rows (all editors, all times) of every touched pair, in parts of a
+// few thousand pairs; other fields of those records are not handed over, as nothing about them
+// is decided. A part never splits a record, so a record with a row in the recycle bin is known
+// deleted before any of its rows is planned. Reads go through `store` (used by this call's
+// threads only until it returns) and, for a store file, a second read-only connection to it.
+// By key, they read the next parts while the caller's thread plans them in order. By scan,
+// each connection reads half the table, then the caller's thread plans the first parts while
+// another plans the rest on a fork of `builder`.
 Status feed_rows(Store& store, const std::string& org_id, const Touched& touched,
-                 rollback::PlanBuilder& builder);
+                 rollback::PlanBuilder& builder, FeedRead how = FeedRead::kAuto);
 
 }  // namespace sfrewind::cli

@@ -2,6 +2,7 @@
 #include <sfrewind/rollback/planner.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include <sfrewind/timeline/timeline.hpp>
@@ -14,11 +15,13 @@ namespace {
 using timeline::Change;
 using timeline::FieldChain;
 
+using SnapshotIndex = std::unordered_map<std::string, std::vector<const SnapshotEntry*>>;
+
 struct Context {
   const PlanRequest& req;
   Window window;
   std::unordered_set<std::string> users;
-  std::unordered_map<std::string, std::vector<const SnapshotEntry*>> snapshots;  // record+field
+  std::shared_ptr<const SnapshotIndex> snapshots;  // by record+field; shared by forks
   std::unordered_set<std::string> deleted;  // req.deleted_records plus add_deleted's
 };
 
@@ -52,8 +55,8 @@ std::optional<Span> users_span(const Context& ctx, const FieldChain& chain) {
 
 // The latest snapshot taken before the users' first change with no change in between.
 const SnapshotEntry* rescue_snapshot(const Context& ctx, const FieldChain& chain, const Span& s) {
-  auto it = ctx.snapshots.find(record_field_key(chain.record_id, chain.field));
-  if (it == ctx.snapshots.end()) return nullptr;
+  auto it = ctx.snapshots->find(record_field_key(chain.record_id, chain.field));
+  if (it == ctx.snapshots->end()) return nullptr;
   const Timestamp first_at = chain.changes[s.first].changed_at;
   const SnapshotEntry* best = nullptr;
   for (const SnapshotEntry* snap : it->second) {
@@ -168,6 +171,20 @@ void decide(const Context& ctx, const FieldChain& chain, const Span& s, const Fi
 // Where each record's entry in plan.deleted is.
 using DeletedAt = std::unordered_map<std::string, std::size_t>;
 
+// Lists `ref`, a deletion by the users, unless its record has an earlier one listed (then the
+// earlier stays; a later one is replaced).
+void keep_earliest_deletion(RecordRef ref, DeletedAt& deleted_at, Plan& plan) {
+  auto [at, fresh] = deleted_at.try_emplace(ref.record_id, plan.deleted.size());
+  if (fresh) {
+    plan.deleted.push_back(std::move(ref));
+    return;
+  }
+  RecordRef& kept = plan.deleted[at->second];
+  if (std::tie(ref.changed_at, ref.history_id) < std::tie(kept.changed_at, kept.history_id)) {
+    kept = std::move(ref);
+  }
+}
+
 // The users' created and deleted events among `events`. A record keeps its earliest deletion by
 // them, whichever part its events came in.
 void add_events(const Context& ctx, const std::vector<timeline::Event>& events,
@@ -179,15 +196,7 @@ void add_events(const Context& ctx, const std::vector<timeline::Event>& events,
     if (e.name == "created") {
       plan.created.push_back(std::move(ref));
     } else if (timeline::is_deletion_event(e.name)) {
-      auto [at, fresh] = deleted_at.try_emplace(e.record_id, plan.deleted.size());
-      if (fresh) {
-        plan.deleted.push_back(std::move(ref));
-        continue;
-      }
-      RecordRef& kept = plan.deleted[at->second];
-      if (std::tie(e.changed_at, e.history_id) < std::tie(*kept.changed_at, kept.history_id)) {
-        kept = std::move(ref);
-      }
+      keep_earliest_deletion(std::move(ref), deleted_at, plan);
     }
   }
 }
@@ -217,11 +226,12 @@ Result<Context> make_context(const PlanRequest& req) {
   }
   auto window = Window::make(req.from, req.to);
   if (!window) return with_context(window.error(), "plan");
-  Context ctx{req, *window, {req.users.begin(), req.users.end()}, {}, req.deleted_records};
+  auto snapshots = std::make_shared<SnapshotIndex>();
   for (const auto& s : req.snapshots) {
-    ctx.snapshots[record_field_key(s.record_id, s.field)].push_back(&s);
+    (*snapshots)[record_field_key(s.record_id, s.field)].push_back(&s);
   }
-  return ctx;
+  return Context{req, *window, {req.users.begin(), req.users.end()}, std::move(snapshots),
+                 req.deleted_records};
 }
 
 }  // namespace
@@ -261,6 +271,35 @@ Result<PlanBuilder> PlanBuilder::start(const PlanRequest& request) {
 }
 
 void PlanBuilder::reserve(std::size_t items) { state_->plan.items.reserve(items); }
+
+PlanBuilder PlanBuilder::fork() const {
+  const State& st = *state_;
+  auto state = std::make_unique<State>(State{st.ctx, {}, {}, {}});
+  state->ctx.deleted = st.ctx.req.deleted_records;
+  Plan& plan = state->plan;
+  plan.users = st.plan.users;
+  plan.window_from = st.plan.window_from;
+  plan.window_to = st.plan.window_to;
+  plan.api_version = st.plan.api_version;
+  plan.mode = st.plan.mode;
+  return PlanBuilder(std::move(state));
+}
+
+void PlanBuilder::absorb(PlanBuilder&& later) {
+  State& st = *state_;
+  State& other = *later.state_;
+  Plan& plan = st.plan;
+  plan.items.insert(plan.items.end(), std::make_move_iterator(other.plan.items.begin()),
+                    std::make_move_iterator(other.plan.items.end()));
+  plan.created.insert(plan.created.end(), std::make_move_iterator(other.plan.created.begin()),
+                      std::make_move_iterator(other.plan.created.end()));
+  for (RecordRef& ref : other.plan.deleted) {
+    keep_earliest_deletion(std::move(ref), st.deleted_at, plan);
+  }
+  st.touched.merge(other.touched);
+  st.ctx.deleted.merge(other.ctx.deleted);
+  later.state_.reset();
+}
 
 void PlanBuilder::add_deleted(const std::string& record_id) {
   state_->ctx.deleted.insert(record_id);

@@ -196,6 +196,32 @@ Status Store::each_history_row(const HistoryFilter& filter,
   });
 }
 
+Result<std::int64_t> Store::last_history_row() {
+  return impl_->db.integer("SELECT coalesce(max(rowid), 0) FROM history");
+}
+
+Status Store::scan_history_rows(const std::string& org_id, std::int64_t first, std::int64_t last,
+                                const std::function<bool(std::string_view, std::string_view)>& wanted,
+                                const std::function<void(HistoryRow&)>& fn) {
+  // A range of the table itself, no index: read in the file's order. Each row's record and
+  // field are looked at before anything is copied out of it.
+  auto st = store::Statement::prepare(
+      impl_->db.get(),
+      fmt::format("SELECT {} FROM history WHERE rowid BETWEEN ?1 AND ?2", kRowColumns), false);
+  if (!st) return st.error();
+  (void)st->bind(1, first);
+  (void)st->bind(2, last);
+  HistoryRow row;
+  while (true) {
+    auto more = st->step();
+    if (!more) return more.error();
+    if (!*more) return ok();
+    if (st->column_view(0) != org_id || !wanted(st->column_view(3), st->column_view(4))) continue;
+    read_row(*st, row);
+    fn(row);
+  }
+}
+
 Status Store::each_user_change(const std::string& org_id, std::span<const std::string> users,
                                Timestamp from, Timestamp to,
                                const std::function<void(const UserChange&)>& fn) {

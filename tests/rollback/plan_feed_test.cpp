@@ -11,6 +11,7 @@
 #include <sfrewind/store/store.hpp>
 
 #include "cli/plan_feed.hpp"
+#include "cli/plan_scan.hpp"
 #include "support/history_rows.hpp"
 #include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
@@ -41,6 +42,10 @@ TEST_SUITE("rollback") {
     std::string path = dir.file("s.db");
     SUBCASE("in a file") {}
     SUBCASE("in memory") { path = ":memory:"; }
+    // Read by key or by a scan of the table (what plan picks for a big incident).
+    cli::FeedRead how = cli::FeedRead::kByKey;
+    SUBCASE("by key") {}
+    SUBCASE("by scan") { how = cli::FeedRead::kScan; }
     auto store = Store::open({path});
     REQUIRE(store.has_value());
     REQUIRE(store->insert_history("Invoice__History", t.rows()).has_value());
@@ -61,7 +66,7 @@ TEST_SUITE("rollback") {
     CHECK(touched->sobjects == std::set<std::string>{"Invoice__c"});
     auto builder = rollback::PlanBuilder::start(req);
     REQUIRE(builder.has_value());
-    REQUIRE(cli::feed_rows(*store, org, *touched, *builder).has_value());
+    REQUIRE(cli::feed_rows(*store, org, *touched, *builder, how).has_value());
     rollback::Plan fed = builder->finish();
 
     rollback::PlanRequest whole_req = req;
@@ -227,9 +232,12 @@ TEST_SUITE("rollback") {
     CHECK(touched->pairs[5000].first == make_id("006", 0));
     CHECK(std::is_sorted(touched->pairs.begin(), touched->pairs.begin() + 5000));
     CHECK(std::is_sorted(touched->pairs.begin() + 5000, touched->pairs.end()));
+    cli::FeedRead how = cli::FeedRead::kByKey;
+    SUBCASE("by key") {}
+    SUBCASE("by scan") { how = cli::FeedRead::kScan; }
     auto builder = rollback::PlanBuilder::start(req);
     REQUIRE(builder.has_value());
-    REQUIRE(cli::feed_rows(*store, org, *touched, *builder).has_value());
+    REQUIRE(cli::feed_rows(*store, org, *touched, *builder, how).has_value());
     rollback::Plan fed = builder->finish();
     std::vector<HistoryRow> all = opportunities.rows();
     all.insert(all.end(), invoices.rows().begin(), invoices.rows().end());
@@ -239,5 +247,15 @@ TEST_SUITE("rollback") {
     CHECK(fed.items.front().sobject == "Invoice__c");
     CHECK(fed.items.back().sobject == "Opportunity");
     CHECK(fed.hash == whole->hash);
+  }
+
+  TEST_CASE("plan scans the table when its pairs are many for the rows stored") {
+    // A pair read by key costs a seek and a jump to each of its rows; a row scanned, far less.
+    CHECK_FALSE(cli::scan_pays(10, 1'000'000));
+    CHECK_FALSE(cli::scan_pays(20'000, 1'000'000));
+    CHECK(cli::scan_pays(87'190, 1'300'000));
+    CHECK(cli::scan_pays(9'000, 22'800));
+    CHECK_FALSE(cli::scan_pays(0, 0));
+    CHECK_FALSE(cli::scan_pays(5, 0));
   }
 }

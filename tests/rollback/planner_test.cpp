@@ -386,6 +386,50 @@ TEST_SUITE("rollback") {
     CHECK(parts.hash == whole->hash);
   }
 
+  TEST_CASE("parts planned by a builder and its fork, then absorbed, give the whole plan") {
+    RowTable t;
+    for (long i = 1; i <= 6; ++i) {
+      const std::string r = make_id("a01", i);
+      t.add(r, "Status__c", "Open", "Sent", kAdmin, "2026-03-10T11:00:00Z");
+      t.add(r, "Status__c", "Sent", "Paid", kAttacker, "2026-03-10T12:10:00Z");
+      if (i % 2 == 0) t.add(r, "Status__c", "Paid", "Void", kAdmin, "2026-03-10T13:00:00Z");
+    }
+    // Events in both halves: a creation in the first, deletions in both (record 5 twice).
+    t.add(make_id("a01", 1), "created", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:01:00Z");
+    t.add(make_id("a01", 2), "deleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:20:00Z");
+    t.add(make_id("a01", 5), "deleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:40:00Z");
+    t.add(make_id("a01", 5), "recordDeleted", std::nullopt, std::nullopt, kAttacker,
+          "2026-03-10T12:30:00Z");
+    const std::string binned = make_id("a01", 6);  // in the recycle bin, learned while reading
+    PlanRequest all_req = base_request();
+    all_req.deleted_records = {binned};
+    auto whole = build_plan(all_req, t.rows());
+    REQUIRE(whole.has_value());
+
+    const PlanRequest req = base_request();
+    auto builder = PlanBuilder::start(req);
+    REQUIRE(builder.has_value());
+    PlanBuilder later = builder->fork();
+    std::vector<sfrewind::HistoryRow> first, second;
+    for (const auto& r : t.rows()) {
+      (r.record_id <= make_id("a01", 3) ? first : second).push_back(r);
+    }
+    builder->add(first);
+    later.add_deleted(binned);
+    later.add(second);
+    builder->absorb(std::move(later));
+    Plan parts = builder->finish();
+    CHECK(parts.items.size() == 6);
+    CHECK(parts.created.size() == 1);
+    REQUIRE(parts.deleted.size() == 3);  // records 2 and 5 by events, 6 from the bin
+    CHECK(parts.deleted[1].record_id == make_id("a01", 5));
+    CHECK(parts.deleted[1].history_id == t.rows().back().history_id);  // the earlier deletion
+    const PlanItem* gone = find_item(parts, binned, "Status__c");
+    REQUIRE(gone != nullptr);
+    CHECK(gone->reason == "record deleted");
+    CHECK(parts.hash == whole->hash);
+  }
+
   TEST_CASE("a plan of 100000 items is built with every item ready") {
     RowTable t;
     t.rows().reserve(200000);

@@ -92,6 +92,13 @@ class PlanBuilder {
   // A record deleted in the org, learned while reading (as PlanRequest::deleted_records).
   void add_deleted(const std::string& record_id);
   void add(std::span<const HistoryRow> rows);
+  // A builder for the same request that has been given nothing yet (not even add_deleted's
+  // records), for planning other parts on another thread; absorb() takes its work back.
+  PlanBuilder fork() const;
+  // Takes over what `later`, a fork() of this builder, was given. Rows of one record must all
+  // have gone to one builder. Items stay in the order given when `later`'s parts come after
+  // this one's in (object, record, field) order; otherwise finish() sorts them.
+  void absorb(PlanBuilder&& later);
   Plan finish();
   // finish(), with `text` set to the plan file (plan_to_json), written while the hash is made.
   Plan finish(std::string& text);

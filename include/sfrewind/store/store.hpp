@@ -259,6 +259,17 @@ class Store {
   // whatever it leaves there.
   Status each_history_row(const HistoryFilter& filter,
                           const std::function<void(HistoryRow&)>& fn);
+  // The highest number (rowid) of a stored history row, 0 for none: rows are numbered from 1 in
+  // the order they were stored.
+  Result<std::int64_t> last_history_row();
+  // The rows of org `org_id` numbered `first` to `last` that `wanted` (given a row's record id
+  // and field) accepts, handed to `fn` as each_history_row does, in number order. One pass over
+  // that part of the file, no index read: for a read that wants a large share of the rows (a
+  // big incident's plan), cheaper than seeking them by key. Disjoint ranges may be read at once
+  // through separate connections.
+  Status scan_history_rows(const std::string& org_id, std::int64_t first, std::int64_t last,
+                           const std::function<bool(std::string_view, std::string_view)>& wanted,
+                           const std::function<void(HistoryRow&)>& fn);
   // The changes `users` (user ids) made in org `org_id` in [from, to), handed to `fn` one at a
   // time through one reused UserChange, in no set order. From a store of schema 7 or later they
   // are read from the user index alone, no row read; from an older read-only one, through it.
