@@ -62,6 +62,9 @@ int run_many(Context& ctx, const TimelineArgs& args) {
   if (!store) return report_error(ctx, store.error());
   constexpr std::size_t kBulkRecords = 1000;  // 10,000 records: 0.95 s -> 0.54 s
   if (ids.size() >= kBulkRecords && ctx.bulk_heap) ctx.bulk_heap();
+  // Mapped: load_values_at reads in batches, each jumping about the table, and without the map
+  // each page they share is copied in again (10,000 records: median 0.52 -> 0.48 s).
+  if (auto s = store->map_for_reads(); !s) return report_error(ctx, s.error());
   auto result = report::load_values_at(*store, {ids, args.field, args.at, Timestamp::now()});
   if (!result) return report_error(ctx, result.error());
   return print_many(ctx, *result);

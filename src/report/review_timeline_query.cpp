@@ -1,6 +1,8 @@
 // Review query of `timeline`: one record's history, and its values at a time.
+#include <algorithm>
 #include <map>
 #include <set>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -42,17 +44,23 @@ Status check_field(const std::string& field) {
   return bad(fmt::format("invalid field name '{}'", field));
 }
 
-// The usernames of the users who made `rows`, not of the org's every user.
-Status load_editor_names(Store& store, const std::string& org_id,
-                         std::span<const HistoryRow> rows, UserNames& names) {
-  std::set<std::string> ids;
-  for (const HistoryRow& r : rows) ids.insert(r.changed_by);
+// The usernames of `ids`, the users who made the rows read, not of the org's every user.
+Status load_editor_names(Store& store, const std::string& org_id, const std::set<std::string>& ids,
+                         UserNames& names) {
   for (const std::string& id : ids) {
     auto user = store.find_user(org_id, id);
     if (!user) return user.error();
     if (*user) names[id] = (*user)->username;
   }
   return ok();
+}
+
+// The same for the users who made `rows`.
+Status load_editor_names(Store& store, const std::string& org_id,
+                         std::span<const HistoryRow> rows, UserNames& names) {
+  std::set<std::string> ids;
+  for (const HistoryRow& r : rows) ids.insert(r.changed_by);
+  return load_editor_names(store, org_id, ids, names);
 }
 
 Error no_field_history(const std::string& field, const std::string& record_id) {
@@ -69,6 +77,57 @@ Result<std::vector<std::string>> parse_records(const std::vector<std::string>& r
   }
   if (ids.empty()) return bad("no record id given");
   return ids;
+}
+
+using SnapshotsByRecord = std::map<std::string, std::vector<timeline::SnapshotValue>>;
+
+// Records per batch of load_values_at (10,000 records: 0.45-0.71 s at once, RSS 100 MB).
+constexpr std::size_t kValuesBatch = 1024;
+
+// The values of `ids` at result.at, appended to result.records in their order; the users who
+// made the rows read go to `editors`. Only the rows the values depend on (snapshot values' fit
+// included) are read: located in the record index, then read by handle.
+Status load_batch(Store& store, const ValuesAtRequest& request, std::span<const std::string> ids,
+                  const SnapshotsByRecord& snaps, ValuesAtResult& result,
+                  std::set<std::string>& editors) {
+  timeline::ValuesAtRows::SnapshotFields snapshot_fields;
+  for (const std::string& id : ids) {
+    auto found = snaps.find(id);
+    if (found == snaps.end()) continue;
+    for (const timeline::SnapshotValue& v : found->second) {
+      snapshot_fields.taken_at = v.taken_at;  // one snapshot, the latest: one time
+      snapshot_fields.fields.emplace_back(id, v.field);
+    }
+  }
+  timeline::ValuesAtRows picker(result.at, std::move(snapshot_fields));
+  const bool field_required = request.require_field && !request.field.empty();
+  std::set<std::string> with_field;  // records with a row of the field, when it is required
+  auto keys = store.each_history_key(ids, [&](const HistoryKey& k) {
+    if (field_required && k.field == request.field) with_field.insert(k.record_id);
+    picker.add(k);
+  });
+  if (!keys) return keys.error();
+  auto rows = store.history_rows_at(picker.finish());
+  if (!rows) return rows.error();
+  for (const HistoryRow& r : *rows) editors.insert(r.changed_by);
+  auto timelines = timeline::build_timelines(*rows);
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
+  for (const std::string& id : ids) {
+    auto it = index.find(id);
+    if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
+    if (field_required && !with_field.contains(id)) return no_field_history(request.field, id);
+    timeline::RecordTimeline& record = timelines[it->second];
+    auto found = snaps.find(id);
+    std::vector<timeline::SnapshotValue> own;
+    if (found != snaps.end()) own = found->second;
+    if (!request.field.empty()) {
+      keep_field(record, request.field);
+      std::erase_if(own, [&](const timeline::SnapshotValue& v) { return v.field != request.field; });
+    }
+    result.records.push_back({record.sobject, id, timeline::values_at(record, result.at, {}, own)});
+  }
+  return ok();
 }
 
 }  // namespace
@@ -89,41 +148,15 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   result.org_id = *org;
   auto snaps = latest_snapshot_values(store, *org, *ids);
   if (!snaps) return snaps.error();
-  // Only the rows the values depend on (snapshot values' fit included): located in the record
-  // index, then read by handle.
-  timeline::ValuesAtRows::SnapshotFields snapshot_fields;
-  for (const auto& [record, values] : *snaps) {
-    for (const timeline::SnapshotValue& v : values) {
-      snapshot_fields.taken_at = v.taken_at;  // one snapshot, the latest: one time
-      snapshot_fields.fields.emplace_back(record, v.field);
-    }
+  // In batches: each batch's rows and timelines are freed before the next is read, so the next
+  // reuses their memory rather than touching fresh pages (on a VM, as costly as the reads).
+  std::set<std::string> editors;
+  const std::span<const std::string> all(*ids);
+  for (std::size_t b = 0; b < all.size(); b += kValuesBatch) {
+    auto batch = all.subspan(b, std::min(kValuesBatch, all.size() - b));
+    if (auto s = load_batch(store, request, batch, *snaps, result, editors); !s) return s.error();
   }
-  timeline::ValuesAtRows picker(*at, std::move(snapshot_fields));
-  const bool field_required = request.require_field && !request.field.empty();
-  std::set<std::string> with_field;  // records with a row of the field, when it is required
-  auto keys = store.each_history_key(*ids, [&](const HistoryKey& k) {
-    if (field_required && k.field == request.field) with_field.insert(k.record_id);
-    picker.add(k);
-  });
-  if (!keys) return keys.error();
-  auto rows = store.history_rows_at(picker.finish());
-  if (!rows) return rows.error();
-  auto timelines = timeline::build_timelines(*rows);
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
-  for (const std::string& id : *ids) {
-    auto it = index.find(id);
-    if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
-    if (field_required && !with_field.contains(id)) return no_field_history(request.field, id);
-    timeline::RecordTimeline& record = timelines[it->second];
-    std::vector<timeline::SnapshotValue> own = (*snaps)[id];
-    if (!request.field.empty()) {
-      keep_field(record, request.field);
-      std::erase_if(own, [&](const timeline::SnapshotValue& v) { return v.field != request.field; });
-    }
-    result.records.push_back({record.sobject, id, timeline::values_at(record, *at, {}, own)});
-  }
-  if (auto s = load_editor_names(store, *org, *rows, result.names); !s) return s.error();
+  if (auto s = load_editor_names(store, *org, editors, result.names); !s) return s.error();
   return result;
 }
 

@@ -91,7 +91,9 @@ struct ValuesAtResult {
 };
 
 // Reads only the rows the values depend on (located in the record index, then read by rowid),
-// not each record's whole history. Errors as load_timeline, for any of the records (a field
+// not each record's whole history, about a thousand records at a time, so that memory holds
+// one batch's rows and every record's values (10,000 records: 100 -> 30 MB, the file's pages
+// aside). Errors as load_timeline, for any of the records (a field
 // with no history only with `require_field`); kInvalidArgument without `at`.
 Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request);
 
