@@ -96,21 +96,22 @@ bool scan_pays(std::size_t pairs, std::int64_t rows) {
 
 ScannedParts::ScannedParts(const std::vector<Pairs>& parts, std::size_t shares)
     : shares_(shares) {
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    for (const auto& pair : parts[i]) {
-      pairs_.push_back(&pair);
-      part_of_.push_back(static_cast<std::uint32_t>(i));
-    }
-  }
+  std::size_t pairs = 0;
+  for (const Pairs& p : parts) pairs += p.size();
   std::size_t size = 16;
-  while (size < pairs_.size() * 2) size *= 2;
+  while (size < pairs * 2) size *= 2;
   table_.resize(size);
   const std::size_t mask = size - 1;
-  for (std::uint32_t k = 0; k < pairs_.size(); ++k) {
-    const std::uint64_t h = pair_hash(pairs_[k]->first, pairs_[k]->second);
-    std::size_t at = h & mask;
-    while (table_[at].pair != kEmpty) at = (at + 1) & mask;
-    table_[at] = Slot{h, k};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (const auto& [record_id, field] : parts[i]) {
+      const auto k = static_cast<std::uint32_t>(part_of_.size());
+      part_of_.push_back(static_cast<std::uint32_t>(i));
+      const std::uint64_t h = pair_hash(record_id, field);
+      std::size_t at = h & mask;
+      while (table_[at].pair != kEmpty) at = (at + 1) & mask;
+      table_[at] = Slot{h, k, static_cast<std::uint32_t>(keys_.size())};
+      keys_.append(record_id).append(1, '\x1f').append(field).append(1, '\0');
+    }
   }
   for (Share& s : shares_) s.rows.resize(parts.size());
 }
@@ -120,9 +121,14 @@ std::uint32_t ScannedParts::find(std::string_view record_id, std::string_view fi
   const std::size_t mask = table_.size() - 1;
   for (std::size_t at = h & mask; table_[at].pair != kEmpty; at = (at + 1) & mask) {
     const Slot& slot = table_[at];
-    if (slot.hash != h) continue;
-    const auto& [record, name] = *pairs_[slot.pair];
-    if (record == record_id && name == field) return slot.pair;
+    const std::size_t length = record_id.size() + field.size() + 2;
+    if (slot.hash != h || slot.key + length > keys_.size()) continue;
+    // Ids and field names hold neither separator, so the key matches only this pair.
+    std::string_view key(keys_.data() + slot.key, length);
+    if (key.substr(0, record_id.size()) == record_id && key[record_id.size()] == '\x1f' &&
+        key.substr(record_id.size() + 1, field.size()) == field && key.back() == '\0') {
+      return slot.pair;
+    }
   }
   return kEmpty;
 }

@@ -40,10 +40,12 @@ class ScannedParts {
               std::size_t& size) const;
 
  private:
-  // A pair's place in the lookup table: its hash and its index (kEmpty: a free slot).
+  // A pair's place in the lookup table: its hash, its index (kEmpty: a free slot) and where
+  // its key ("record\x1ffield\0") starts in keys_, close at hand rather than behind pointers.
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t pair = kEmpty;
+    std::uint32_t key = 0;
   };
   static constexpr std::uint32_t kEmpty = UINT32_MAX;
   // A kept row: its pair (in the parts' order), its time, and where its packed bytes start.
@@ -64,7 +66,7 @@ class ScannedParts {
   char* make_room(Share& share, std::size_t bytes);
   void pack(Share& share, std::uint32_t pair, const HistoryRow& row);
 
-  std::vector<const std::pair<std::string, std::string>*> pairs_;
+  std::string keys_;                    // every pair's key, one after another
   std::vector<std::uint32_t> part_of_;  // per pair
   std::vector<Slot> table_;             // open addressing, a power of two in size
   std::vector<Share> shares_;

@@ -258,4 +258,43 @@ TEST_SUITE("rollback") {
     CHECK_FALSE(cli::scan_pays(0, 0));
     CHECK_FALSE(cli::scan_pays(5, 0));
   }
+
+  TEST_CASE("a scan keeps only the touched pairs' rows, and hands them out by part in order") {
+    const std::string by = make_id("005", 1);
+    const std::string r1 = make_id("a01", 1), r2 = make_id("a01", 2), r3 = make_id("a01", 3);
+    RowTable t;
+    // Stored newest first, so that order by time differs from stored order.
+    t.add(r2, "Amount__c", "2", "3", by, "2026-03-10T12:30:00Z");
+    t.add(r1, "Notes__c", "x", "y", by, "2026-03-10T12:20:00Z");  // a record touched, not the field
+    t.add(r3, "Amount__c", "5", "6", by, "2026-03-10T12:10:00Z");  // a record not touched
+    t.add(r1, "Status__c", "a", "b", by, "2026-03-10T12:05:00Z");
+    t.add(r2, "Amount__c", "1", "2", by, "2026-03-10T12:00:00Z");
+    t.add(r2, "Status__c", "c", "d", by, "2026-03-10T11:55:00Z");  // the pair is not touched
+    t.add(r1, "Amount__c", "7", "8", by, "2026-03-10T11:50:00Z");
+    test::TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store.has_value());
+    REQUIRE(store->insert_history("Invoice__History", t.rows()).has_value());
+    const std::string org = t.rows().front().org_id;
+    const std::vector<cli::Pairs> parts = {{{r1, "Amount__c"}, {r1, "Status__c"}},
+                                           {{r2, "Amount__c"}}};
+    cli::ScannedParts scanned(parts, 2);
+    REQUIRE(scanned.scan(*store, org, 1, 3, 0).has_value());
+    REQUIRE(scanned.scan(*store, org, 4, 7, 1).has_value());
+    CHECK(scanned.split(2) == 1);
+    std::vector<HistoryRow> rows;
+    std::size_t size = 99;
+    auto got = [&](std::size_t part) {
+      scanned.unpack(part, org, rows, size);
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < size; ++i) {
+        out.push_back(rows[i].record_id.substr(14) + " " + rows[i].field + " " +
+                      rows[i].new_value.value_or("-") + " " + rows[i].org_id.substr(0, 3));
+      }
+      return out;
+    };
+    const std::string tail1 = r1.substr(14), tail2 = r2.substr(14);
+    CHECK(got(0) == std::vector<std::string>{tail1 + " Amount__c 8 00D", tail1 + " Status__c b 00D"});
+    CHECK(got(1) == std::vector<std::string>{tail2 + " Amount__c 2 00D", tail2 + " Amount__c 3 00D"});
+  }
 }
