@@ -120,6 +120,21 @@ Status select_history(sqlite3* db, const HistoryFilter& filter, bool stored, Tak
   return each_row(db, sql, args, std::forward<Take>(take));
 }
 
+// The SQL function a history scan filters with: its user data is the scan's `wanted`.
+constexpr const char* kScanWanted = "sfrewind_scan_wanted";
+using Wanted = std::function<bool(std::string_view, std::string_view)>;
+
+std::string_view value_text(sqlite3_value* v) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(v)))
+           : std::string_view();
+}
+
+void call_wanted(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const Wanted& wanted = *static_cast<const Wanted*>(sqlite3_user_data(ctx));
+  sqlite3_result_int(ctx, wanted(value_text(argv[0]), value_text(argv[1])) ? 1 : 0);
+}
+
 // Rows [first, last] of `org_id` that SQL function `wanted`(record_id, field) accepts.
 Status scan_rows(sqlite3* db, const char* wanted, const std::string& org_id, std::int64_t first,
                  std::int64_t last, const std::function<void(HistoryRow&)>& fn) {
@@ -223,32 +238,21 @@ Result<std::int64_t> Store::last_history_row() {
   return impl_->db.integer("SELECT coalesce(max(rowid), 0) FROM history");
 }
 
-Status Store::scan_history_rows(const std::string& org_id, std::int64_t first, std::int64_t last,
-                                const std::function<bool(std::string_view, std::string_view)>& wanted,
-                                const std::function<void(HistoryRow&)>& fn) {
+Status Store::scan_history_rows(
+    const std::string& org_id, std::int64_t first, std::int64_t last,
+    const std::function<bool(std::string_view, std::string_view)>& wanted,
+    const std::function<void(HistoryRow&)>& fn) {
   // A range of the table itself, no index: read in the file's order. `wanted` runs inside the
   // scan as an SQL function, so that a row it turns down costs no result columns (half the
   // rows of the bench's big incident).
   sqlite3* db = impl_->db.get();
-  auto filter = [](sqlite3_context* ctx, int, sqlite3_value** argv) {
-    const auto& want =
-        *static_cast<const std::function<bool(std::string_view, std::string_view)>*>(
-            sqlite3_user_data(ctx));
-    auto text = [](sqlite3_value* v) {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-      return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(v)))
-               : std::string_view();
-    };
-    sqlite3_result_int(ctx, want(text(argv[0]), text(argv[1])) ? 1 : 0);
-  };
-  const char* kName = "sfrewind_scan_wanted";
-  if (sqlite3_create_function_v2(db, kName, 2, SQLITE_UTF8, const_cast<void*>(
-                                     static_cast<const void*>(&wanted)),
-                                 filter, nullptr, nullptr, nullptr) != SQLITE_OK) {
+  void* data = const_cast<void*>(static_cast<const void*>(&wanted));
+  if (sqlite3_create_function_v2(db, kScanWanted, 2, SQLITE_UTF8, data, call_wanted, nullptr,
+                                 nullptr, nullptr) != SQLITE_OK) {
     return make_error(ErrorCode::kStorage, "cannot scan history: no filter function");
   }
-  Status result = scan_rows(db, kName, org_id, first, last, fn);
-  sqlite3_create_function_v2(db, kName, 2, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr,
+  Status result = scan_rows(db, kScanWanted, org_id, first, last, fn);
+  sqlite3_create_function_v2(db, kScanWanted, 2, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr,
                              nullptr);
   return result;
 }

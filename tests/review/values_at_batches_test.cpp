@@ -57,8 +57,7 @@ TEST_SUITE("review") {
     auto many = report::load_values_at(*store, {asked, "", at, Timestamp::now()});
     REQUIRE(many);
     REQUIRE(many->records.size() == asked.size());
-    for (std::size_t k : {std::size_t{0}, std::size_t{499}, std::size_t{500}, std::size_t{1023},
-                          std::size_t{1024}, std::size_t{2047}, std::size_t{2048}, std::size_t{2499}}) {
+    for (std::size_t k : std::vector<std::size_t>{0, 499, 500, 1023, 1024, 2047, 2048, 2499}) {
       const auto& got = many->records[k];
       CHECK(got.record_id == asked[k]);
       auto one = report::load_values_at(*store, {{asked[k]}, "", at, Timestamp::now()});

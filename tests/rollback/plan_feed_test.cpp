@@ -294,7 +294,9 @@ TEST_SUITE("rollback") {
       return out;
     };
     const std::string tail1 = r1.substr(14), tail2 = r2.substr(14);
-    CHECK(got(0) == std::vector<std::string>{tail1 + " Amount__c 8 00D", tail1 + " Status__c b 00D"});
-    CHECK(got(1) == std::vector<std::string>{tail2 + " Amount__c 2 00D", tail2 + " Amount__c 3 00D"});
+    CHECK(got(0) ==
+          std::vector<std::string>{tail1 + " Amount__c 8 00D", tail1 + " Status__c b 00D"});
+    CHECK(got(1) ==
+          std::vector<std::string>{tail2 + " Amount__c 2 00D", tail2 + " Amount__c 3 00D"});
   }
 }

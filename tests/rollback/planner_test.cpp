@@ -395,11 +395,11 @@ TEST_SUITE("rollback") {
       if (i % 2 == 0) t.add(r, "Status__c", "Paid", "Void", kAdmin, "2026-03-10T13:00:00Z");
     }
     // Events in both halves: a creation in the first, deletions in both (record 5 twice).
-    t.add(make_id("a01", 1), "created", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:01:00Z");
-    t.add(make_id("a01", 2), "deleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:20:00Z");
-    t.add(make_id("a01", 5), "deleted", std::nullopt, std::nullopt, kAttacker, "2026-03-10T12:40:00Z");
-    t.add(make_id("a01", 5), "recordDeleted", std::nullopt, std::nullopt, kAttacker,
-          "2026-03-10T12:30:00Z");
+    const std::nullopt_t none = std::nullopt;
+    t.add(make_id("a01", 1), "created", none, none, kAttacker, "2026-03-10T12:01:00Z");
+    t.add(make_id("a01", 2), "deleted", none, none, kAttacker, "2026-03-10T12:20:00Z");
+    t.add(make_id("a01", 5), "deleted", none, none, kAttacker, "2026-03-10T12:40:00Z");
+    t.add(make_id("a01", 5), "recordDeleted", none, none, kAttacker, "2026-03-10T12:30:00Z");
     const std::string binned = make_id("a01", 6);  // in the recycle bin, learned while reading
     PlanRequest all_req = base_request();
     all_req.deleted_records = {binned};
