@@ -299,4 +299,54 @@ TEST_SUITE("rollback") {
     CHECK(got(1) ==
           std::vector<std::string>{tail2 + " Amount__c 2 00D", tail2 + " Amount__c 3 00D"});
   }
+
+  TEST_CASE("the users' pairs come sorted by record and field, each with its first change") {
+    const std::string attacker = make_id("005", 9);
+    RowTable t;
+    // Fields whose names sort apart from the order seen (capitals first), records out of order,
+    // each pair changed three times, newest first; one record id shorter than 18 characters.
+    const char* fields[] = {"b__c", "a__c", "B__c", "Ab__c"};
+    const char* times[] = {"2026-03-10T12:40:00Z", "2026-03-10T12:20:00Z", "2026-03-10T12:30:00Z"};
+    for (long i : {7, 3, 11, 5}) {
+      for (const char* f : fields) {
+        for (const char* at : times) t.add(make_id("a01", i), f, "x", "y", attacker, at);
+      }
+    }
+    // The first change read (the user index is in time order) is of the field that sorts last.
+    t.add(make_id("a01", 11), "b__c", "w", "x", attacker, "2026-03-10T12:05:00Z");
+    test::TempDir dir;
+    auto store = Store::open({dir.file("s.db")});
+    REQUIRE(store.has_value());
+    REQUIRE(store->insert_history("Invoice__History", t.rows()).has_value());
+    const std::string org = t.rows().front().org_id;
+    auto all = [](const UserChange&) { return true; };
+    auto touched = cli::touched_pairs(*store, org, {attacker}, test::ts("2026-03-10T12:00:00Z"),
+                                      test::ts("2026-03-10T14:00:00Z"), all);
+    REQUIRE(touched.has_value());
+    REQUIRE(touched->pairs.size() == 16);
+    std::vector<std::pair<std::string, std::string>> want;
+    for (long i : {3, 5, 7, 11}) {
+      for (const char* f : {"Ab__c", "B__c", "a__c", "b__c"}) {
+        want.emplace_back(make_id("a01", i), f);
+      }
+    }
+    CHECK(touched->pairs == want);
+    const std::pair<std::string, std::string> early(make_id("a01", 11), "b__c");
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const char* first = want[i] == early ? "2026-03-10T12:05:00Z" : "2026-03-10T12:20:00Z";
+      CHECK(touched->first_at[i] == test::ts(first));
+    }
+
+    // A record id of another length takes the strings' own order, to the same result.
+    RowTable odd;
+    odd.add("a01000000000003", "b__c", "x", "y", attacker, "2026-03-10T12:50:00Z");
+    odd.rows().front().history_id = make_id("017", 999);
+    REQUIRE(store->insert_history("Invoice__History", odd.rows()).has_value());
+    auto mixed = cli::touched_pairs(*store, org, {attacker}, test::ts("2026-03-10T12:00:00Z"),
+                                    test::ts("2026-03-10T14:00:00Z"), all);
+    REQUIRE(mixed.has_value());
+    REQUIRE(mixed->pairs.size() == 17);
+    CHECK(mixed->pairs.front().first == "a01000000000003");
+    CHECK(std::vector(mixed->pairs.begin() + 1, mixed->pairs.end()) == want);
+  }
 }
