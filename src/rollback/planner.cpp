@@ -274,8 +274,10 @@ void PlanBuilder::reserve(std::size_t items) { state_->plan.items.reserve(items)
 
 PlanBuilder PlanBuilder::fork() const {
   const State& st = *state_;
-  auto state = std::make_unique<State>(State{st.ctx, {}, {}, {}});
-  state->ctx.deleted = st.ctx.req.deleted_records;
+  // The same context but for add_deleted's records, which stay with the builder given them.
+  Context ctx{st.ctx.req, st.ctx.window, st.ctx.users, st.ctx.snapshots,
+              st.ctx.req.deleted_records};
+  auto state = std::make_unique<State>(State{std::move(ctx), {}, {}, {}});
   Plan& plan = state->plan;
   plan.users = st.plan.users;
   plan.window_from = st.plan.window_from;

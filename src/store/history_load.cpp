@@ -387,7 +387,7 @@ Result<std::int64_t> Store::merge_history() {
   // Rows stored, from the rowids: history keeps every row it was given (none is deleted but a
   // first load's duplicates, which only lower the count), so this bounds the count from above
   // without reading a million index entries.
-  auto stored = db.integer("SELECT coalesce(max(rowid), 0) FROM history");
+  auto stored = last_history_row();
   if (!stored) return stored.error();
   // Many rows: load in id order and sort once into fresh indexes. Few: insert in record order,
   // so the record index is written front to back.
