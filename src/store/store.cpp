@@ -170,8 +170,9 @@ Result<store::Statement*> Store::Impl::statement(std::string_view sql) {
 
 std::string store_now() { return Timestamp::now().to_iso(); }
 
-void allocate_store_pages_as_needed() {
+void tune_sqlite_for_executable() {
   (void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 Result<std::vector<std::string>> first_column_texts(store::Statement& st) {

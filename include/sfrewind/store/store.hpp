@@ -380,11 +380,13 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
-// For an executable's main, before any store is opened: SQLite's page cache then allocates pages
+// For an executable's main, before any store is opened. SQLite's page cache then allocates pages
 // as they are needed, not room for 20 (16 KiB each) at each connection's first read, whose
 // headers it writes at once: 20 page faults (~10 us each on a VM) that a store read through the
-// map never uses. Process-wide, so the program's choice; stores work the same without it, and it
+// map never uses. And SQLite keeps no count of its memory use (sqlite3_memory_used() reads 0),
+// for which each of its allocations took a process-wide mutex: about 4% of a first sync's
+// writer thread. Process-wide, so the program's choice; stores work the same without it, and it
 // does nothing once SQLite has started.
-void allocate_store_pages_as_needed();
+void tune_sqlite_for_executable();
 
 }  // namespace sfrewind
