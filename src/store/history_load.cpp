@@ -2,6 +2,8 @@
 // indexes dropped and built once at the end; later loads go to `history_stage` (append-only,
 // one commit per page) and are merged into `history` in record order by merge_history().
 #include <algorithm>
+#include <array>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -41,28 +43,26 @@ constexpr std::string_view kStoredOne =
 // until the statement has run.
 Status bind_row(store::Statement& st, const HistoryRow& r, std::string_view history_object,
                 std::string_view now, const std::string& at) {
-  Status s;
-  if (!(s = st.bind_static(1, r.org_id)) || !(s = st.bind_static(2, r.history_id)) ||
-      !(s = st.bind_static(3, r.sobject)) || !(s = st.bind_static(4, r.record_id)) ||
-      !(s = st.bind_static(5, r.field))) {
-    return s;
-  }
-  if (r.data_type.empty() ? !(s = st.bind_null(6)) : !(s = st.bind_static(6, r.data_type))) return s;
-  if (r.old_value ? !(s = st.bind_static(7, *r.old_value)) : !(s = st.bind_null(7))) return s;
-  if (r.new_value ? !(s = st.bind_static(8, *r.new_value)) : !(s = st.bind_null(8))) return s;
-  if (!(s = st.bind_static(9, r.changed_by)) || !(s = st.bind_static(10, at)) ||
-      !(s = st.bind(11, std::int64_t{r.is_deleted})) || !(s = st.bind_static(12, history_object)) ||
-      !(s = st.bind_static(13, now))) {
-    return s;
-  }
-  return ok();
+  using Text = std::optional<std::string_view>;
+  auto optional = [](const std::optional<std::string>& v) { return v ? Text(*v) : Text(); };
+  const std::array<Text, 10> head = {
+      r.org_id,  r.history_id,
+      r.sobject, r.record_id,
+      r.field,   r.data_type.empty() ? Text() : Text(r.data_type),
+      optional(r.old_value), optional(r.new_value),
+      r.changed_by, at};
+  const std::array<Text, 2> tail = {history_object, now};
+  if (auto s = st.bind_static_from(1, head); !s) return s;
+  if (auto s = st.bind(11, std::int64_t{r.is_deleted}); !s) return s;
+  return st.bind_static_from(12, tail);
 }
 
-// Runs a prepared insert (that may be ignored) for one row; true when a row was written.
+// Runs a prepared insert (that may be ignored) for one row; true when a row was written. Every
+// parameter is bound anew, so the statement is rewound, its bindings not cleared first.
 Result<bool> write_row(store::Statement& st, sqlite3* db, const HistoryRow& r,
                        std::string_view history_object, std::string_view now) {
   const std::string at = r.changed_at.to_iso();
-  st.reset();
+  st.rewind();
   if (auto s = bind_row(st, r, history_object, now, at); !s) return s.error();
   if (auto s = st.exec(); !s) return s.error();
   return sqlite3_changes(db) == 1;

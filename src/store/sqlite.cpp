@@ -39,6 +39,20 @@ Status Statement::bind_static(int index, std::string_view text) {
   return ok();
 }
 
+Status Statement::bind_static_from(int first,
+                                   std::span<const std::optional<std::string_view>> texts) {
+  int rc = SQLITE_OK;
+  int index = first;
+  for (const auto& text : texts) {
+    rc = text ? sqlite3_bind_text(stmt_.get(), index, text->data(), static_cast<int>(text->size()),
+                                  SQLITE_STATIC)
+              : sqlite3_bind_null(stmt_.get(), index);
+    if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind");
+    ++index;
+  }
+  return ok();
+}
+
 Status Statement::bind_blob_static(int index, std::string_view bytes) {
   int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_STATIC);
   if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind");
@@ -86,6 +100,8 @@ void Statement::reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());
 }
+
+void Statement::rewind() { sqlite3_reset(stmt_.get()); }
 
 std::int64_t Statement::column_int(int index) const {
   return sqlite3_column_int64(stmt_.get(), index);
