@@ -1,5 +1,7 @@
 // Store: rollback plans and the append-only, hash-chained journal.
+#include <array>
 #include <future>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -53,13 +55,8 @@ JournalRow read_journal_row(const store::Statement& st) {
 constexpr std::string_view kJournalColumns =
     "seq, plan_id, batch_no, kind, record_id, field, outcome, detail, created_at, prev_hash, hash";
 
-// Binds without copying: `text` outlives the statement's next step.
-Status bind_static_optional(store::Statement& st, int index,
-                            const std::optional<std::string_view>& text) {
-  return text ? st.bind_static(index, *text) : st.bind_null(index);
-}
-
-// One statement for every item, its texts bound in place: 87,000 items are 600,000 texts.
+// One statement for every item, its texts bound in place: 87,000 items are 600,000 texts, bound
+// with one Status per item.
 Status insert_items(Store::Impl& impl, const std::string& plan_id,
                     std::span<const PlanItemRef> items) {
   auto st = impl.statement(
@@ -67,16 +64,16 @@ Status insert_items(Store::Impl& impl, const std::string& plan_id,
       "attacker_value, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st) return st.error();
   store::Statement& insert = **st;
+  using Text = std::optional<std::string_view>;
+  const std::array<Text, 1> id = {plan_id};
   std::int64_t n = 0;
   for (const PlanItemRef& it : items) {
-    insert.reset();
+    insert.rewind();  // every parameter is bound anew
+    const std::array<Text, 7> texts = {it.sobject, it.record_id,      it.field,    it.status,
+                                       it.restore_to, it.attacker_value, it.reason};
     Status s;
-    if (!(s = insert.bind_static(1, plan_id)) || !(s = insert.bind(2, n++)) ||
-        !(s = insert.bind_static(3, it.sobject)) || !(s = insert.bind_static(4, it.record_id)) ||
-        !(s = insert.bind_static(5, it.field)) || !(s = insert.bind_static(6, it.status)) ||
-        !(s = bind_static_optional(insert, 7, it.restore_to)) ||
-        !(s = bind_static_optional(insert, 8, it.attacker_value)) ||
-        !(s = insert.bind_static(9, it.reason))) {
+    if (!(s = insert.bind_static_from(1, id)) || !(s = insert.bind(2, n++)) ||
+        !(s = insert.bind_static_from(3, texts))) {
       return s;
     }
     if (auto done = insert.exec(); !done) return done;
