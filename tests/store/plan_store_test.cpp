@@ -293,4 +293,55 @@ TEST_SUITE("store") {
     auto store = Store::open({path});
     CHECK(*store->verify_journal() == 3);
   }
+
+  TEST_CASE("a schema 7 store's plan items move to a table without rowids, in their order") {
+    TempDir dir;
+    const std::string path = dir.file("v7.db");
+    StoredPlan plan{"plan-7", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
+                    Timestamp(5000), "hash-7", "{}"};
+    std::vector<PlanItemRow> items;
+    for (int i = 0; i < 5; ++i) {
+      items.push_back({"Invoice__c", "a0100000000000" + std::to_string(i) + "AAA", "Paid__c",
+                       "ready", i % 2 ? std::optional<std::string>() : "false", "true", ""});
+    }
+    {
+      auto store = Store::open({path});
+      REQUIRE(store);
+      REQUIRE(store->save_plan(plan, items));
+    }
+    // What schema 7 had: plan items in a rowid table, its key a separate index.
+    raw_exec(path,
+             "CREATE TABLE pi7 (plan_id TEXT NOT NULL REFERENCES plans (plan_id), "
+             "item_no INTEGER NOT NULL, sobject TEXT NOT NULL, record_id TEXT NOT NULL, "
+             "field TEXT NOT NULL, status TEXT NOT NULL, restore_to TEXT, attacker_value TEXT, "
+             "reason TEXT NOT NULL DEFAULT '', PRIMARY KEY (plan_id, item_no)) STRICT;"
+             "INSERT INTO pi7 SELECT * FROM plan_items ORDER BY item_no DESC;"
+             "DROP TABLE plan_items; ALTER TABLE pi7 RENAME TO plan_items;"
+             "PRAGMA user_version = 7;");
+    REQUIRE(raw_scalar(path, "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE name = "
+                             "'plan_items'") == "0");
+    auto store = Store::open({path});
+    REQUIRE(store);
+    CHECK(store->schema_version() == 8);
+    CHECK(raw_scalar(path, "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE name = "
+                           "'plan_items'") == "1");
+    auto moved = store->plan_items("plan-7");
+    REQUIRE(moved);
+    REQUIRE(moved->size() == items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      CHECK((*moved)[i].record_id == items[i].record_id);
+      CHECK((*moved)[i].restore_to == items[i].restore_to);
+    }
+    // The key still holds: the same item twice is refused, and a new plan's items go in.
+    const std::string again =
+        "INSERT INTO plan_items (plan_id, item_no, sobject, record_id, field, status) "
+        "VALUES ('plan-7', 0, 'X', 'Y', 'Z', 'ready')";
+    CHECK(raw_scalar(path, again, true) == "<error>");
+    StoredPlan next = plan;
+    next.plan_id = "plan-8";
+    next.content_hash = "hash-8";
+    REQUIRE(store->save_plan(next, items));
+    CHECK(store->plan_items("plan-8")->size() == items.size());
+    CHECK(raw_scalar(path, "PRAGMA foreign_key_check") == "<none>");
+  }
 }

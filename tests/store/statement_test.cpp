@@ -40,7 +40,7 @@ std::string rows_of(store::Db& db) {
 }  // namespace
 
 TEST_SUITE("store") {
-  TEST_CASE("bind_static_from binds texts and NULLs in turn, and rewind keeps them for the next row") {
+  TEST_CASE("bind_static_from binds texts and NULLs in turn; rewind keeps them for the next row") {
     store::Db db = scratch();
     auto st = store::Statement::prepare(db.get(), "INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
     REQUIRE(st);
