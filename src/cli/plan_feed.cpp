@@ -338,7 +338,7 @@ Status feed_rows(Store& store, const std::string& org_id, const Touched& touched
   auto last = store.last_history_row();
   if (!last) return last.error();
   if (how == FeedRead::kScan ||
-      (how == FeedRead::kAuto && scan_pays(touched.pairs.size(), *last))) {
+      (how == FeedRead::kAuto && scan_pays(touched.pairs.size(), *last, scan_memory()))) {
     return feed_scanned(readers, org_id, pairs, *last, builder);
   }
   Feed feed(readers.size() * 2, std::min(kPairsPerPart, touched.pairs.size()) * 16);

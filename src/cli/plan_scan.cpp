@@ -1,6 +1,8 @@
 // ScannedParts: a big incident's rows read in one pass over the history table, packed by part.
 #include "cli/plan_scan.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -90,8 +92,18 @@ std::string_view history_id_of(const char* p) {
 
 }  // namespace
 
-bool scan_pays(std::size_t pairs, std::int64_t rows) {
-  return rows > 0 && static_cast<std::int64_t>(pairs) * 32 >= rows;
+bool scan_pays(std::size_t pairs, std::int64_t rows, std::uint64_t memory) {
+  constexpr std::uint64_t kKeptRowBytes = 160;
+  return rows > 0 && static_cast<std::int64_t>(pairs) * 32 >= rows &&
+         static_cast<std::uint64_t>(rows) <= memory / kKeptRowBytes;
+}
+
+std::uint64_t scan_memory() {
+  constexpr std::uint64_t kMost = std::uint64_t{1} << 30;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return kMost;
+  return std::min(kMost, static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) / 4);
 }
 
 ScannedParts::ScannedParts(const std::vector<Pairs>& parts, std::size_t shares)

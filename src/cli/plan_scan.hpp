@@ -18,9 +18,15 @@ namespace sfrewind::cli {
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 // Whether reading every stored row once costs less than seeking `pairs` pairs by key, in a
-// store whose last row is number `rows`. By key, the bench's 87,190 pairs (7.7 rows each, 1.3M
-// rows stored) took about 2.8 s of CPU, 32 us a pair; scanned, about 0.85 us a row.
-bool scan_pays(std::size_t pairs, std::int64_t rows);
+// store whose last row is number `rows`, and the rows a scan may keep fit in `memory` bytes.
+// By key, the bench's 87,190 pairs (7.7 rows each, 1.3M rows stored) took about 2.8 s of CPU,
+// 32 us a pair; scanned, about 0.85 us a row. A scan keeps the touched pairs' rows packed until
+// they are planned (about 160 bytes a row with its place), and only the scan tells how many
+// those are: it is chosen only when every stored row would fit. By key, memory holds a few
+// parts at a time, whatever the incident's size, for at most about twice the time.
+bool scan_pays(std::size_t pairs, std::int64_t rows, std::uint64_t memory);
+// The memory a scan may keep: 1 GiB, or a quarter of this machine's, whichever is less.
+std::uint64_t scan_memory();
 
 // The rows of the pairs in `parts`, read by shares (one per connection, at the same time) and
 // handed out part by part. `parts` must outlive it.

@@ -249,14 +249,22 @@ TEST_SUITE("rollback") {
     CHECK(fed.hash == whole->hash);
   }
 
-  TEST_CASE("plan scans the table when its pairs are many for the rows stored") {
+  TEST_CASE("plan scans the table when its pairs are many for the rows stored and they would fit") {
     // A pair read by key costs a seek and a jump to each of its rows; a row scanned, far less.
-    CHECK_FALSE(cli::scan_pays(10, 1'000'000));
-    CHECK_FALSE(cli::scan_pays(20'000, 1'000'000));
-    CHECK(cli::scan_pays(87'190, 1'300'000));
-    CHECK(cli::scan_pays(9'000, 22'800));
-    CHECK_FALSE(cli::scan_pays(0, 0));
-    CHECK_FALSE(cli::scan_pays(5, 0));
+    const std::uint64_t gib = std::uint64_t{1} << 30;
+    CHECK_FALSE(cli::scan_pays(10, 1'000'000, gib));
+    CHECK_FALSE(cli::scan_pays(20'000, 1'000'000, gib));
+    CHECK(cli::scan_pays(87'190, 1'300'000, gib));
+    CHECK(cli::scan_pays(9'000, 22'800, gib));
+    CHECK_FALSE(cli::scan_pays(0, 0, gib));
+    CHECK_FALSE(cli::scan_pays(5, 0, gib));
+    // Memory: every stored row at 160 bytes must fit, whatever the pairs.
+    CHECK(cli::scan_pays(1'000'000, 6'710'886, gib));
+    CHECK_FALSE(cli::scan_pays(1'000'000, 6'710'887, gib));
+    CHECK_FALSE(cli::scan_pays(87'190, 1'300'000, 200'000'000));
+    CHECK(cli::scan_pays(87'190, 1'300'000, 208'000'000));
+    CHECK(cli::scan_memory() > 0);
+    CHECK(cli::scan_memory() <= gib);
   }
 
   TEST_CASE("a scan keeps only the touched pairs' rows, and hands them out by part in order") {
