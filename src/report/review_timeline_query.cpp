@@ -1,5 +1,6 @@
 // Review query of `timeline`: one record's history, and its values at a time.
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 #include <span>
@@ -84,12 +85,17 @@ using SnapshotsByRecord = std::map<std::string, std::vector<timeline::SnapshotVa
 // Records per batch of load_values_at (10,000 records: 0.45-0.71 s at once, RSS 100 MB).
 constexpr std::size_t kValuesBatch = 1024;
 
-// The values of `ids` at result.at, appended to result.records in their order; the users who
-// made the rows read go to `editors`. Only the rows the values depend on (snapshot values' fit
-// included) are read: located in the record index, then read by handle.
-Status load_batch(Store& store, const ValuesAtRequest& request, std::span<const std::string> ids,
-                  const SnapshotsByRecord& snaps, ValuesAtResult& result,
-                  std::set<std::string>& editors) {
+// What one batch reads from the store: the rows its values depend on, and (when the field is
+// required) the records with a row of it.
+struct BatchRows {
+  std::vector<HistoryRow> rows;
+  std::set<std::string> with_field;
+};
+
+// Reads the rows the values of `ids` at `at` depend on (snapshot values' fit included): located
+// in the record index, then read by handle.
+Result<BatchRows> read_batch(Store& store, const ValuesAtRequest& request, Timestamp at,
+                             std::span<const std::string> ids, const SnapshotsByRecord& snaps) {
   timeline::ValuesAtRows::SnapshotFields snapshot_fields;
   for (const std::string& id : ids) {
     auto found = snaps.find(id);
@@ -99,24 +105,34 @@ Status load_batch(Store& store, const ValuesAtRequest& request, std::span<const 
       snapshot_fields.fields.emplace_back(id, v.field);
     }
   }
-  timeline::ValuesAtRows picker(result.at, std::move(snapshot_fields));
+  timeline::ValuesAtRows picker(at, std::move(snapshot_fields));
   const bool field_required = request.require_field && !request.field.empty();
-  std::set<std::string> with_field;  // records with a row of the field, when it is required
+  BatchRows out;
   auto keys = store.each_history_key(ids, [&](const HistoryKey& k) {
-    if (field_required && k.field == request.field) with_field.insert(k.record_id);
+    if (field_required && k.field == request.field) out.with_field.insert(k.record_id);
     picker.add(k);
   });
   if (!keys) return keys.error();
   auto rows = store.history_rows_at(picker.finish());
   if (!rows) return rows.error();
-  for (const HistoryRow& r : *rows) editors.insert(r.changed_by);
-  auto timelines = timeline::build_timelines(*rows);
+  out.rows = std::move(*rows);
+  return out;
+}
+
+// The values of `ids` at result.at from their batch's rows, appended to result.records in their
+// order; the users who made the rows go to `editors`.
+Status build_batch(const ValuesAtRequest& request, std::span<const std::string> ids,
+                   const BatchRows& read, const SnapshotsByRecord& snaps, ValuesAtResult& result,
+                   std::set<std::string>& editors) {
+  for (const HistoryRow& r : read.rows) editors.insert(r.changed_by);
+  auto timelines = timeline::build_timelines(read.rows);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < timelines.size(); ++i) index[timelines[i].record_id] = i;
+  const bool field_required = request.require_field && !request.field.empty();
   for (const std::string& id : ids) {
     auto it = index.find(id);
     if (it == index.end()) return bad(fmt::format("no history stored for record {}", id));
-    if (field_required && !with_field.contains(id)) return no_field_history(request.field, id);
+    if (field_required && !read.with_field.contains(id)) return no_field_history(request.field, id);
     timeline::RecordTimeline& record = timelines[it->second];
     auto found = snaps.find(id);
     std::vector<timeline::SnapshotValue> own;
@@ -126,6 +142,33 @@ Status load_batch(Store& store, const ValuesAtRequest& request, std::span<const 
       std::erase_if(own, [&](const timeline::SnapshotValue& v) { return v.field != request.field; });
     }
     result.records.push_back({record.sobject, id, timeline::values_at(record, result.at, {}, own)});
+  }
+  return ok();
+}
+
+// Every batch of `ids`: each batch's rows are read on a thread of its own while this one builds
+// the values of the batch before, through the one connection, used by one thread at a time, so
+// every batch reads the same snapshot. A batch's rows are freed before the one after next is
+// read: memory holds two batches' rows. 10,000 records, thirty alternated runs: median 0.34 s
+// against 0.39 s on one thread (reading its rows and timelines there too: 0.39 s).
+Status load_batches(Store& store, const ValuesAtRequest& request, std::span<const std::string> ids,
+                    const SnapshotsByRecord& snaps, ValuesAtResult& result,
+                    std::set<std::string>& editors) {
+  auto batch = [&](std::size_t b) {
+    return ids.subspan(b * kValuesBatch, std::min(kValuesBatch, ids.size() - b * kValuesBatch));
+  };
+  const std::size_t batches = (ids.size() + kValuesBatch - 1) / kValuesBatch;
+  auto read = [&](std::size_t b) {
+    // One batch alone is read here: a thread would only add its start to a small query.
+    return std::async(batches > 1 ? std::launch::async : std::launch::deferred,
+                      [&, b] { return read_batch(store, request, result.at, batch(b), snaps); });
+  };
+  std::future<Result<BatchRows>> next = read(0);
+  for (std::size_t b = 0; b < batches; ++b) {
+    Result<BatchRows> rows = next.get();
+    if (b + 1 < batches && rows) next = read(b + 1);
+    if (!rows) return rows.error();
+    if (auto s = build_batch(request, batch(b), *rows, snaps, result, editors); !s) return s;
   }
   return ok();
 }
@@ -148,14 +191,10 @@ Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& reque
   result.org_id = *org;
   auto snaps = latest_snapshot_values(store, *org, *ids);
   if (!snaps) return snaps.error();
-  // In batches: each batch's rows and timelines are freed before the next is read, so the next
-  // reuses their memory rather than touching fresh pages (on a VM, as costly as the reads).
+  // In batches: each batch's rows and timelines are freed before long, so later batches reuse
+  // their memory rather than touching fresh pages (on a VM, as costly as the reads).
   std::set<std::string> editors;
-  const std::span<const std::string> all(*ids);
-  for (std::size_t b = 0; b < all.size(); b += kValuesBatch) {
-    auto batch = all.subspan(b, std::min(kValuesBatch, all.size() - b));
-    if (auto s = load_batch(store, request, batch, *snaps, result, editors); !s) return s.error();
-  }
+  if (auto s = load_batches(store, request, *ids, *snaps, result, editors); !s) return s.error();
   if (auto s = load_editor_names(store, *org, editors, result.names); !s) return s.error();
   return result;
 }

@@ -77,5 +77,16 @@ TEST_SUITE("review") {
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ErrorCode::kInvalidArgument);
     CHECK(missing.error().message.find(make_id("a01", 9999)) != std::string::npos);
+
+    // In the first batch, while the second is being read: the same error, and the store's
+    // connection is free again (the read under way is waited for).
+    std::vector<std::string> unknown_first = asked;
+    unknown_first.insert(unknown_first.begin() + 10, make_id("a01", 9998));
+    auto early = report::load_values_at(*store, {unknown_first, "", at, Timestamp::now()});
+    REQUIRE_FALSE(early);
+    CHECK(early.error().message.find(make_id("a01", 9998)) != std::string::npos);
+    auto after = report::load_values_at(*store, {{asked[7]}, "", at, Timestamp::now()});
+    REQUIRE(after);
+    CHECK(described(after->records.front()) == described(many->records[7]));
   }
 }
