@@ -92,9 +92,11 @@ struct ValuesAtResult {
 
 // Reads only the rows the values depend on (located in the record index, then read by rowid),
 // not each record's whole history, about a thousand records at a time, so that memory holds
-// one batch's rows and every record's values (10,000 records: 100 -> 30 MB, the file's pages
-// aside). Errors as load_timeline, for any of the records (a field
-// with no history only with `require_field`); kInvalidArgument without `at`.
+// two batches' rows and every record's values (10,000 records: 100 -> 30 MB, the file's pages
+// aside). With more than one batch, each batch's rows are read through `store` on a thread of
+// its own while the calling thread builds the values of the batch before; `store` is used by
+// one thread at a time and is free again on return. Errors as load_timeline, for any of the
+// records (a field with no history only with `require_field`); kInvalidArgument without `at`.
 Result<ValuesAtResult> load_values_at(Store& store, const ValuesAtRequest& request);
 
 // The one org of the store. Errors: kInvalidArgument when it holds none or several.
