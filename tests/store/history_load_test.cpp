@@ -107,6 +107,47 @@ TEST_SUITE("store") {
     CHECK(raw_scalar(path, "PRAGMA journal_mode") == "wal");
   }
 
+  TEST_CASE("a first load appends rows by chunks and a remainder, each row as it was given") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    FirstLoad load(path);
+    REQUIRE(load.mode == LoadMode::kDirect);
+    // Two whole chunks of 32 and 6 rows left over; NULL values, no data type, deleted rows.
+    auto page = rows(1, 70);
+    for (std::size_t i = 0; i < page.size(); i += 5) page[i].old_value.reset();
+    for (std::size_t i = 0; i < page.size(); i += 7) page[i].data_type.clear();
+    for (std::size_t i = 0; i < page.size(); i += 9) page[i].is_deleted = true;
+    page[33].new_value = "it's \"quoted\", \u00e9t\u00e9";
+    auto loaded = load.store->load_history(load.mode, HistoryBatch{kOrg, "Invoice__History", page});
+    REQUIRE(loaded);
+    CHECK(loaded->inserted == 70);
+    REQUIRE(load.store->merge_history());
+    HistoryFilter all;
+    all.org_id = kOrg;
+    auto got = load.store->history(all);
+    REQUIRE(got);
+    REQUIRE(got->size() == page.size());
+    std::vector<const HistoryRow*> by_id;
+    for (const auto& r : *got) by_id.push_back(&r.row);
+    std::sort(by_id.begin(), by_id.end(),
+              [](const HistoryRow* a, const HistoryRow* b) { return a->history_id < b->history_id; });
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      const HistoryRow& want = page[i];
+      const HistoryRow& have = *by_id[i];
+      CAPTURE(i);
+      CHECK(have.history_id == want.history_id);
+      CHECK(have.record_id == want.record_id);
+      CHECK(have.data_type == want.data_type);
+      CHECK(have.old_value == want.old_value);
+      CHECK(have.new_value == want.new_value);
+      CHECK(have.changed_by == want.changed_by);
+      CHECK(have.changed_at == want.changed_at);
+      CHECK(have.is_deleted == want.is_deleted);
+    }
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history WHERE history_object = "
+                           "'Invoice__History' AND first_seen != ''") == "70");
+  }
+
   TEST_CASE("pages written together are counted one by one and committed with their slice marks") {
     TempDir dir;
     std::string path = dir.file("s.db");
