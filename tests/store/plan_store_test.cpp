@@ -294,6 +294,36 @@ TEST_SUITE("store") {
     CHECK(*store->verify_journal() == 3);
   }
 
+  TEST_CASE("a plan's many items are read back in order, each as it was stored") {
+    auto store = Store::open({":memory:"});
+    REQUIRE(store);
+    StoredPlan plan{"plan-70", kOrg, Timestamp(1000), "005000000000001AAA", Timestamp(0),
+                    Timestamp(5000), "hash-70", "{}"};
+    std::vector<PlanItemRow> items;
+    for (int i = 0; i < 70; ++i) {
+      const std::string record = "a01" + std::to_string(1000 + i) + "AAAAAAAAAAA";
+      items.push_back({i % 2 ? "Invoice__c" : "Account", record, "Field" + std::to_string(i),
+                       i % 3 ? "ready" : "conflict",
+                       i % 4 ? std::optional<std::string>("r" + std::to_string(i)) : std::nullopt,
+                       i % 5 ? std::optional<std::string>("a" + std::to_string(i)) : std::nullopt,
+                       i % 6 ? "" : "why " + std::to_string(i)});
+    }
+    REQUIRE(store->save_plan(plan, items));
+    auto got = store->plan_items("plan-70");
+    REQUIRE(got);
+    REQUIRE(got->size() == items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      CAPTURE(i);
+      CHECK((*got)[i].sobject == items[i].sobject);
+      CHECK((*got)[i].record_id == items[i].record_id);
+      CHECK((*got)[i].field == items[i].field);
+      CHECK((*got)[i].status == items[i].status);
+      CHECK((*got)[i].restore_to == items[i].restore_to);
+      CHECK((*got)[i].attacker_value == items[i].attacker_value);
+      CHECK((*got)[i].reason == items[i].reason);
+    }
+  }
+
   TEST_CASE("a schema 7 store's plan items move to a table without rowids, in their order") {
     TempDir dir;
     const std::string path = dir.file("v7.db");
