@@ -50,15 +50,17 @@ Result<bool> prepare_file(const std::string& path, bool create, std::vector<std:
   return st.st_size == 0;  // an empty file is a store still to be made
 }
 
-// A first load runs in rollback-journal mode (history_load.cpp). Its journal, left by a load
-// still running or killed, can only be rolled back by a read-write open: SQLite would refuse a
-// read-only one with "attempt to write a readonly database".
+// A first load, and a big merge of a later sync's rows, run in rollback-journal mode
+// (history_load.cpp). Their journal, left by a sync still running or killed, can only be rolled
+// back by a read-write open: SQLite would refuse a read-only one with "attempt to write a
+// readonly database".
 Status check_no_journal(const std::string& path) {
   struct stat st {};
   if (::stat((path + "-journal").c_str(), &st) != 0 || st.st_size == 0) return ok();
   return make_error(ErrorCode::kStorage,
-                    fmt::format("{} holds a first sync that is still running or was interrupted; "
-                                "let it finish or rerun 'sfrewind sync', then try again", path));
+                    fmt::format("{} is being written by a sync that is still running or was "
+                                "interrupted; let it finish or rerun 'sfrewind sync', then try "
+                                "again", path));
 }
 
 Status configure(store::Db& db, bool read_only, bool created) {

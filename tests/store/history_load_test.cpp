@@ -1,5 +1,6 @@
 // Store write path of sync: first load (indexes built at the end), staging, merge, recovery.
 #include <algorithm>
+#include <filesystem>
 #include <tuple>
 
 #include <doctest/doctest.h>
@@ -472,6 +473,33 @@ TEST_SUITE("store") {
     sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(raw);
     CHECK(Store::open(ro));  // the journal is gone with the transaction
+  }
+
+  TEST_CASE("a big merge goes through a rollback journal and leaves the store in WAL, whole") {
+    TempDir dir;
+    std::string path = dir.file("s.db");
+    auto store = store_with(path, 40);
+    auto mode = store->begin_history_load();
+    REQUIRE(mode);
+    REQUIRE(*mode == LoadMode::kStaged);
+    // 20,000 staged rows (the threshold) against 40 stored: a rebuild, in journal mode.
+    for (long first = 41; first < 20'041; first += 2'000) {
+      REQUIRE(store->load_history(*mode, HistoryBatch{kOrg, "Invoice__History", rows(first, 2'000)}));
+    }
+    auto merged = store->merge_history();
+    REQUIRE(merged);
+    CHECK(*merged == 20'000);
+    CHECK(raw_scalar(path, "PRAGMA journal_mode") == "wal");
+    CHECK(raw_scalar(path, "SELECT count(*) FROM history") == "20040");
+    CHECK(raw_scalar(path, "SELECT count(DISTINCT history_id) FROM history") == "20040");
+    CHECK(raw_scalar(path, "PRAGMA integrity_check") == "ok");
+    CHECK(raw_scalar(path, kIndexes) == "3");
+    CHECK_FALSE(std::filesystem::exists(path + "-journal"));
+    StoreOptions ro{path};
+    ro.read_only = true;
+    auto reader = Store::open(ro);
+    REQUIRE(reader);
+    CHECK(*reader->history_count(kOrg) == 20'040);
   }
 
   TEST_CASE("a first load killed before its indexes were built gets them on the next open") {
