@@ -24,11 +24,6 @@ constexpr std::string_view kInsert =
     "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (org_id, history_id) DO NOTHING";
-// A first load: no index yet, so nothing to conflict with (build_indexes drops duplicates).
-constexpr std::string_view kAppend =
-    "INSERT INTO history (org_id, history_id, sobject, record_id, field, data_type, old_value, "
-    "new_value, changed_by, changed_at, is_deleted, history_object, first_seen) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr std::string_view kUpdateDeleted =
     "UPDATE history SET is_deleted = ?3, vanished = 0 WHERE org_id = ?1 AND history_id = ?2 "
     "AND (is_deleted != ?3 OR vanished != 0)";
@@ -44,7 +39,8 @@ constexpr std::string_view kStoredOne =
 constexpr std::size_t kAppendChunk = 32;
 constexpr int kRowParams = 13;
 
-// kAppend for `rows` rows: VALUES (?1, ... ?13), (?14, ... ?26), ...
+// A first load's insert of `rows` rows: VALUES (?1, ... ?13), (?14, ... ?26), ... No index yet,
+// so nothing to conflict with (build_indexes drops duplicates).
 std::string append_sql(std::size_t rows) {
   std::string sql = fmt::format("INSERT INTO history ({}) VALUES ", kColumns);
   for (std::size_t i = 0; i < rows; ++i) {
@@ -163,7 +159,8 @@ Status append_rows(Store::Impl& impl, std::string_view history_object,
   const std::string now = store_now();
   auto chunks = append_chunks(impl, history_object, rows, now);
   if (!chunks) return with_context(chunks.error(), "insert history");
-  auto ins = impl.statement(kAppend);
+  static const std::string kAppendOne = append_sql(1);
+  auto ins = impl.statement(kAppendOne);
   if (!ins) return ins.error();
   for (const HistoryRow& r : rows.subspan(*chunks)) {
     auto fresh = write_row(**ins, impl.db.get(), r, history_object, now);
@@ -266,9 +263,6 @@ Status drop_indexes(store::Db& db, bool unique) {
   return ok();
 }
 
-// Staged rows from which a merge is written in rollback-journal mode (see merge_history).
-constexpr std::int64_t kJournalMergeRows = 20'000;
-
 // Rows a first load holds twice (a slice restarted inside a second it had already written):
 // the copy written last stays, as an insert over the first would have left its flags.
 Status drop_duplicates(store::Db& db) {
@@ -309,6 +303,9 @@ Result<std::int64_t> staged_rows(store::Db& db, int version) {
   if (!pages) return pages.error();
   return *legacy + *pages;
 }
+
+// Staged rows from which a merge is written in rollback-journal mode (see merge_history).
+constexpr std::int64_t kJournalMergeRows = 20'000;
 
 // Moves every staged row into `history` (tier `tier`, in record order unless `id_order`) and
 // empties the stage. Debian builds SQLite with secure_delete on, which zeroes every freed page:

@@ -71,11 +71,9 @@ Status insert_items(Store::Impl& impl, const std::string& plan_id,
     insert.rewind();  // every parameter is bound anew
     const std::array<Text, 7> texts = {it.sobject, it.record_id,      it.field,    it.status,
                                        it.restore_to, it.attacker_value, it.reason};
-    Status s;
-    if (!(s = insert.bind_static_from(1, id)) || !(s = insert.bind(2, n++)) ||
-        !(s = insert.bind_static_from(3, texts))) {
-      return s;
-    }
+    if (auto s = insert.bind_static_from(1, id); !s) return s;
+    if (auto s = insert.bind(2, n++); !s) return s;
+    if (auto s = insert.bind_static_from(3, texts); !s) return s;
     if (auto done = insert.exec(); !done) return done;
   }
   insert.reset();  // no binding outlives the items
